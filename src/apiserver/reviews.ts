@@ -1,0 +1,50 @@
+/**
+ * Review resources, answered and never stored: SelfSubjectReview (`kubectl auth whoami`)
+ * and SelfSubjectAccessReview (`kubectl auth can-i`).
+ */
+
+import { timestamp } from '../registry/generic/meta.js';
+import type { UserInfo } from '../registry/types.js';
+import { isAllowed } from './auth/authorize.js';
+import { Errors } from './errors.js';
+import { asObject, parseText, readBody } from './http/body.js';
+import type { Req } from './http/types.js';
+
+export async function review(req: Req, user: UserInfo, group: string, resource: string): Promise<unknown> {
+  const body = asObject(parseText(await readBody(req), 'json'));
+  const apiVersion = `${group}/v1`;
+  const userInfo: Record<string, unknown> = { username: user.name, groups: user.groups };
+  if (user.uid) userInfo['uid'] = user.uid;
+  if (resource === 'selfsubjectreviews') {
+    return {
+      kind: 'SelfSubjectReview',
+      apiVersion,
+      metadata: { creationTimestamp: timestamp() },
+      status: { userInfo },
+    };
+  }
+  if (resource === 'selfsubjectaccessreviews') {
+    const spec = (body['spec'] ?? {}) as Record<string, Record<string, string> | undefined>;
+    const ra = spec['resourceAttributes'];
+    const allowed = isAllowed(user, {
+      isResourceRequest: true,
+      verb: (ra?.['verb'] ?? 'get') as 'get',
+      apiPrefix: 'apis',
+      group: ra?.['group'] ?? '',
+      version: ra?.['version'] ?? '',
+      namespace: ra?.['namespace'] ?? '',
+      resource: ra?.['resource'] ?? '',
+      subresource: ra?.['subresource'] ?? '',
+      name: ra?.['name'] ?? '',
+      rest: [],
+    });
+    return {
+      kind: 'SelfSubjectAccessReview',
+      apiVersion,
+      metadata: { creationTimestamp: null },
+      spec: body['spec'] ?? {},
+      status: { allowed, ...(allowed ? { reason: 'the user is in group system:masters' } : {}) },
+    };
+  }
+  throw Errors.pathNotFound();
+}

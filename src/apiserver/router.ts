@@ -1,0 +1,148 @@
+/**
+ * The request pipeline: authenticate, authorize, then route to discovery, OpenAPI,
+ * health, metrics, reviews or the resource handlers. Every error leaves as a Status
+ * through one handler; anything unexpected is logged and becomes a 500.
+ */
+
+import { groupVersions } from '../api/resources.js';
+import type { Registry } from '../registry/registry.js';
+import type { UserInfo } from '../registry/types.js';
+import type { Authenticator } from './auth/authenticate.js';
+import { forbidden, isAllowed } from './auth/authorize.js';
+import {
+  aggregatedDiscovery,
+  apiGroupDoc,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+} from './discovery/documents.js';
+import { Errors } from './errors.js';
+import { type Check, serveHealth } from './health.js';
+import { AGGREGATED_DISCOVERY_TYPE, wantsAggregatedDiscovery } from './http/negotiate.js';
+import { writeError, writeJson, writeText } from './http/respond.js';
+import type { Req, Res } from './http/types.js';
+import type { Metrics } from './metrics.js';
+import { serveOpenApi } from './openapi.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { handleResource } from './resources/handler.js';
+import { isDryRun } from './resources/query.js';
+import { review } from './reviews.js';
+import { versionInfo } from './version.js';
+
+const PUBLIC = /^\/(healthz|livez|readyz)(\/[^/]+)?$|^\/version\/?$/;
+const REVIEWS = new Set([
+  'selfsubjectreviews',
+  'selfsubjectaccessreviews',
+  'selfsubjectrulesreviews',
+  'subjectaccessreviews',
+  'tokenreviews',
+]);
+
+export interface RouterDeps {
+  registry: Registry;
+  authn: Authenticator;
+  metrics: Metrics;
+  checks: Check[];
+  serverAddress: string;
+  log: (msg: string) => void;
+}
+
+export function createRouter(deps: RouterDeps) {
+  return async function route(req: Req, res: Res): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const path = url.pathname;
+    let info: RequestInfo = { isResourceRequest: false, verb: (req.method ?? 'GET').toLowerCase(), path };
+    let code = 200;
+    try {
+      info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+      if (PUBLIC.test(path)) return servePublic(req, res, path, url.searchParams);
+      const user = deps.authn.authenticate(req);
+      if (!user || user === 'invalid') throw Errors.unauthorized();
+      if (!isAllowed(user, info)) throw forbidden(user, info);
+      await serve(req, res, url, info, user);
+      code = res.statusCode;
+    } catch (err) {
+      code = writeError(req, res, err, deps.log).code;
+    } finally {
+      const resource = info.isResourceRequest
+        ? info.resource + (info.subresource ? `/${info.subresource}` : '')
+        : '';
+      if (info.verb !== 'watch')
+        deps.metrics.observeRequest(info.verb, resource, code, (performance.now() - started) / 1000);
+    }
+  };
+
+  function servePublic(_req: Req, res: Res, path: string, query: URLSearchParams): void {
+    if (path.startsWith('/version')) return writeJson(res, 200, versionInfo());
+    serveHealth(res, path, query, deps.checks);
+  }
+
+  async function serve(req: Req, res: Res, url: URL, info: RequestInfo, user: UserInfo): Promise<void> {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const accept = req.headers.accept;
+    if (!info.isResourceRequest) {
+      if (path === '/api') {
+        if (wantsAggregatedDiscovery(accept))
+          return writeJson(res, 200, aggregatedDiscovery(true), AGGREGATED_DISCOVERY_TYPE);
+        return writeJson(res, 200, apiVersions(deps.serverAddress));
+      }
+      if (path === '/apis') {
+        if (wantsAggregatedDiscovery(accept))
+          return writeJson(res, 200, aggregatedDiscovery(false), AGGREGATED_DISCOVERY_TYPE);
+        return writeJson(res, 200, apiGroupList());
+      }
+      if (path === '/api/v1') return writeJson(res, 200, apiResourceList('', 'v1'));
+      const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+      if (m) {
+        const [, group, version] = m;
+        if (!version) {
+          const doc = apiGroupDoc(group!);
+          if (doc) return writeJson(res, 200, doc);
+        } else if (groupVersions().some((g) => g.group === group && g.versions.includes(version))) {
+          return writeJson(res, 200, apiResourceList(group!, version));
+        }
+        throw Errors.pathNotFound();
+      }
+      if (path.startsWith('/openapi/')) return serveOpenApi(res, path, url.searchParams);
+      if (path === '/metrics') {
+        return writeText(
+          res,
+          200,
+          deps.metrics.render({ k8ts_watch_cache_revision: deps.registry.caches.revision }),
+        );
+      }
+      throw Errors.pathNotFound();
+    }
+    if (REVIEWS.has(info.resource)) {
+      if (info.verb !== 'create')
+        throw Errors.methodNotSupported({ group: info.group, resource: info.resource }, info.verb);
+      return writeJson(res, 201, await review(req, user, info.group, info.resource));
+    }
+    const store = deps.registry.get(info.group, info.version, info.resource);
+    if (!store) throw Errors.pathNotFound();
+    if (!store.info.namespaced && info.namespace && info.resource !== 'namespaces')
+      throw Errors.pathNotFound();
+    const query = url.searchParams;
+    const watching = info.verb === 'watch';
+    if (watching) deps.metrics.openWatches++;
+    try {
+      await handleResource({
+        req,
+        res,
+        info,
+        query,
+        store,
+        now: Date.now(),
+        ctx: {
+          user,
+          dryRun: isDryRun(query),
+          fieldManager: query.get('fieldManager') ?? undefined,
+          warnings: [],
+        },
+      });
+    } finally {
+      if (watching) deps.metrics.openWatches--;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The API server: HTTPS (HTTP/2 and HTTP/1.1) with client-certificate and token
+ * authentication, over the registry and its watch caches. On start it ensures the PKI,
+ * loads the caches, creates the bootstrap objects and writes the admin kubeconfig.
+ * Owns its sockets: close() ends every connection, including open watches.
+ */
+import { readFile } from 'node:fs/promises';
+import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
+import type { Socket } from 'node:net';
+import { join } from 'node:path';
+import { Registry } from '../registry/registry.js';
+import type { Store } from '../storage/types.js';
+import { Authenticator } from './auth/authenticate.js';
+import { parseTokenFile } from './auth/token-file.js';
+import { bootstrap } from './bootstrap.js';
+import { Metrics } from './metrics.js';
+import { ensurePki, type Pki, writeKubeconfig } from './pki/index.js';
+import { createRouter } from './router.js';
+
+export interface ApiServerConfig {
+  dataDir: string;
+  store: Store;
+  bindAddress: string;
+  port: number;
+  /** Extra names and IPs for the serving certificate. */
+  tlsSans: string[];
+  tokenAuthFile?: string;
+  /** The first IP of the service range: the `kubernetes` Service's ClusterIP. */
+  serviceIP: string;
+  log: (msg: string) => void;
+}
+
+const IP = /^[0-9.]+$|:/;
+
+export class ApiServer {
+  private readonly ac = new AbortController();
+  private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<Http2Session>();
+  private constructor(
+    readonly registry: Registry,
+    readonly pki: Pki,
+    private readonly server: Http2SecureServer,
+    readonly url: string,
+    readonly kubeconfigPath: string,
+  ) {}
+
+  static async start(cfg: ApiServerConfig): Promise<ApiServer> {
+    const sans = cfg.tlsSans.filter((s) => s !== '');
+    const pki = await ensurePki({
+      dir: join(cfg.dataDir, 'tls'),
+      hostnames: sans.filter((s) => !IP.test(s)),
+      ips: [
+        cfg.serviceIP,
+        ...sans.filter((s) => IP.test(s)),
+        ...(cfg.bindAddress !== '0.0.0.0' && cfg.bindAddress !== '::' ? [cfg.bindAddress] : []),
+      ],
+    });
+    const tokens = cfg.tokenAuthFile ? parseTokenFile(await readFile(cfg.tokenAuthFile, 'utf8')) : new Map();
+    const registry = new Registry(cfg.store, { log: cfg.log });
+    const metrics = new Metrics();
+    const server = createSecureServer({
+      allowHTTP1: true,
+      key: pki.servingKeyPem,
+      cert: pki.servingCertPem,
+      ca: pki.caCertPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+      settings: { maxConcurrentStreams: 1000 },
+    });
+    const connectHost =
+      cfg.bindAddress === '0.0.0.0' || cfg.bindAddress === '::' ? '127.0.0.1' : cfg.bindAddress;
+    const kubeconfigPath = join(cfg.dataDir, 'admin.kubeconfig');
+    const self = new ApiServer(registry, pki, server, '', kubeconfigPath);
+    await registry.start(self.ac.signal);
+    const route = createRouter({
+      registry,
+      authn: new Authenticator(tokens),
+      metrics,
+      serverAddress: `${connectHost}:${cfg.port}`,
+      log: cfg.log,
+      checks: [
+        { name: 'ping', ok: () => true },
+        { name: 'etcd', ok: () => registry.caches.lastError === undefined },
+        { name: 'informer-sync', ok: () => registry.caches.hasSynced },
+      ],
+    });
+    server.on('request', (req, res) => void route(req, res));
+    server.on('connection', (s: Socket) => {
+      self.sockets.add(s);
+      s.once('close', () => self.sockets.delete(s));
+    });
+    server.on('session', (sess) => {
+      self.sessions.add(sess);
+      sess.once('close', () => self.sessions.delete(sess));
+    });
+    server.setTimeout(0);
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(cfg.port, cfg.bindAddress, () => {
+        server.off('error', reject);
+        const addr = server.address();
+        resolve(typeof addr === 'object' && addr ? addr.port : cfg.port);
+      });
+    });
+    await bootstrap(registry, { serviceIP: cfg.serviceIP, securePort: port });
+    const url = `https://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${port}`;
+    await writeKubeconfig(kubeconfigPath, {
+      server: url,
+      caCertPem: pki.caCertPem,
+      clientCertPem: pki.adminCertPem,
+      clientKeyPem: pki.adminKeyPem,
+    });
+    Object.assign(self, { url });
+    return self;
+  }
+
+  async close(): Promise<void> {
+    this.ac.abort();
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const s of this.sessions) s.destroy();
+    for (const s of this.sockets) s.destroy();
+    await closed;
+    await this.registry.caches.close();
+  }
+}

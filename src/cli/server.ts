@@ -1,0 +1,108 @@
+/**
+ * `k8ts server`: runs the control plane of a cluster: the datastore (embedded SQLite or
+ * etcd) and the API server over it, which writes the admin kubeconfig. The scheduler and
+ * controllers will start here as they are built.
+ *
+ * It must not exit while the store is open: every way out closes the store first.
+ */
+import { resolve } from 'node:path';
+import { ApiServer } from '../apiserver/server.js';
+import { DatastoreEndpointError, datastoreTarget, describeDatastore, openStore } from '../storage/open.js';
+import { type CliContext, defineCommand } from './command.js';
+import { dataDirFlag } from './common-flags.js';
+import { UsageError } from './flags.js';
+
+const flags = {
+  'data-dir': dataDirFlag,
+  'datastore-endpoint': {
+    kind: 'string',
+    placeholder: 'URL',
+    description: 'etcd members, http(s)://HOST:PORT[,...] (default: SQLite in DIR/db/state.db)',
+  },
+  'https-port': {
+    kind: 'number',
+    placeholder: 'PORT',
+    description: 'port of the API server (default 6443; 0 picks a free port)',
+  },
+  'bind-address': {
+    kind: 'string',
+    placeholder: 'IP',
+    description: 'address the API server listens on (default 127.0.0.1; 0.0.0.0 for every interface)',
+  },
+  'tls-san': {
+    kind: 'list',
+    placeholder: 'NAME',
+    description: 'extra host name or IP for the serving certificate (repeatable)',
+  },
+  'token-auth-file': {
+    kind: 'string',
+    placeholder: 'FILE',
+    description: 'static bearer tokens, one per line: token,user,uid,"group1,group2"',
+  },
+} as const;
+
+export const serverCommand = defineCommand({
+  name: 'server',
+  summary: 'Run a server: the control plane of a cluster',
+  description: [
+    'Starts a server with its datastore (the embedded SQLite database in the data directory,',
+    'or an etcd cluster named with --datastore-endpoint) and the Kubernetes API over HTTPS.',
+    'Writes DIR/admin.kubeconfig for kubectl. Runs until SIGINT or SIGTERM.',
+  ],
+  flags,
+  async run(values, ctx) {
+    const opts = { dataDir: resolve(values['data-dir']), datastoreEndpoint: values['datastore-endpoint'] };
+    let description: string;
+    try {
+      description = describeDatastore(datastoreTarget(opts));
+    } catch (err) {
+      if (err instanceof DatastoreEndpointError) throw new UsageError(err.message);
+      throw err;
+    }
+    const store = await openStore(opts);
+    try {
+      const revision = await store.currentRevision();
+      ctx.out(`k8ts server: datastore ${description}, revision ${revision}`);
+      const api = await ApiServer.start({
+        dataDir: opts.dataDir,
+        store,
+        bindAddress: values['bind-address'] ?? '127.0.0.1',
+        port: values['https-port'] ?? 6443,
+        tlsSans: values['tls-san'] ?? [],
+        ...(values['token-auth-file'] ? { tokenAuthFile: values['token-auth-file'] } : {}),
+        serviceIP: '10.43.0.1',
+        log: (m) => ctx.err(`k8ts server: ${m}`),
+      });
+      try {
+        ctx.out(`k8ts server: API server ready at ${api.url}`);
+        ctx.out(`k8ts server: admin kubeconfig written to ${api.kubeconfigPath}`);
+        await stopped(ctx);
+        ctx.out(`k8ts server: ${String(ctx.signal.reason)} received, shutting down`);
+      } finally {
+        await api.close();
+      }
+    } finally {
+      await store.close();
+    }
+    return 0;
+  },
+});
+
+/**
+ * Resolves once the process is asked to stop. A pending promise alone does not keep Node
+ * running, so a timer holds the event loop open until then.
+ */
+function stopped(ctx: CliContext): Promise<void> {
+  if (ctx.signal.aborted) return Promise.resolve();
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+  return new Promise((done) =>
+    ctx.signal.addEventListener(
+      'abort',
+      () => {
+        clearInterval(keepAlive);
+        done();
+      },
+      { once: true },
+    ),
+  );
+}

@@ -1,0 +1,255 @@
+/**
+ * The write verbs of the generic store: create, update (PUT and PATCH share it) and
+ * delete, with Kubernetes' metadata rules: generated names, system fields, optimistic
+ * concurrency on resourceVersion, finalizers and graceful deletion, dry runs. Retries a
+ * lost compare-and-swap only when the client did not pin a resourceVersion.
+ */
+
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/index.js';
+import { Errors } from '../../apiserver/errors.js';
+import { isStorageError } from '../../storage/errors.js';
+import type { KeyValue } from '../../storage/types.js';
+import { deepEqual } from '../../util/deep-equal.js';
+import type { KObject, RequestContext, Strategy } from '../types.js';
+import { throwIfInvalid } from './invalid.js';
+import { decode, encode, fillCreateMeta, keepSystemMeta, meta, randomSuffix, timestamp } from './meta.js';
+import type { DeleteOptions } from './options.js';
+import type { GenericStore } from './store.js';
+
+const MAX_ATTEMPTS = 16;
+
+export async function createObject(
+  s: GenericStore,
+  ctx: RequestContext,
+  namespace: string,
+  obj: KObject,
+): Promise<KObject> {
+  const m = meta(obj);
+  if (s.info.namespaced) {
+    if (m.namespace && namespace && m.namespace !== namespace) {
+      throw Errors.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    m.namespace = namespace || m.namespace;
+  } else {
+    delete m.namespace;
+  }
+  if (m.resourceVersion)
+    throw Errors.badRequest('resourceVersion should not be set on objects to be created');
+  const generated = !m.name && !!m.generateName;
+  fillCreateMeta(obj, s.env.now());
+  const st = s.strategy;
+  st.defaults?.(obj);
+  st.prepareForCreate?.(obj);
+  await s.env.admit?.('create', s.def, obj, undefined);
+  const errors = validateObjectMeta(m, {
+    namespaced: s.info.namespaced,
+    nameValidator: st.nameRule ?? 'subdomain',
+  });
+  throwIfInvalid(s.info, m.name ?? m.generateName ?? '', [...errors, ...(st.validate?.(obj) ?? [])]);
+  if (ctx.dryRun) return obj;
+  for (let attempt = 0; ; attempt++) {
+    if (generated) m.name = `${m.generateName}${randomSuffix()}`;
+    const name = m.name!;
+    try {
+      const ttl = st.ttlSeconds?.(obj);
+      const kv = await s.env.store.create(
+        s.key(namespace, name),
+        encode(obj),
+        ttl ? { ttlSeconds: ttl } : undefined,
+      );
+      m.resourceVersion = String(kv.modRevision);
+      return obj;
+    } catch (err) {
+      if (generated && isStorageError(err, 'Exists') && attempt < 8) continue;
+      return s.storageError(err, name);
+    }
+  }
+}
+
+export interface UpdateRequest {
+  /** `status`, `scale` or '' for the main resource. */
+  subresource: string;
+  /** Builds the new object from a copy of the current one (undefined when absent). */
+  apply: (current: KObject | undefined) => Promise<KObject> | KObject;
+  /** Create when absent (PUT on resources that allow it, server-side apply). */
+  createIfMissing: boolean;
+  /** PUT requires a resourceVersion unless the strategy allows unconditional updates. */
+  requireResourceVersion: boolean;
+  /** Hooks to use instead of the resource's (a subresource with rules of its own, like binding). */
+  strategy?: Strategy;
+}
+
+export async function updateObject(
+  s: GenericStore,
+  ctx: RequestContext,
+  namespace: string,
+  name: string,
+  req: UpdateRequest,
+): Promise<{ object: KObject; created: boolean }> {
+  const st: Strategy =
+    req.strategy ?? (req.subresource === 'status' && s.statusStrategy ? s.statusStrategy : s.strategy);
+  const key = s.key(namespace, name);
+  for (let attempt = 0; ; attempt++) {
+    const cur = await getOrUndefined(s, key, name);
+    const old = cur && decode(cur.value, cur.modRevision);
+    const obj = await req.apply(old && structuredClone(old));
+    const m = meta(obj);
+    if (!old) {
+      if (!req.createIfMissing) s.notFound(name);
+      m.name = name;
+      return { object: await createObject(s, ctx, namespace, obj), created: true };
+    }
+    const pinned = m.resourceVersion;
+    if (pinned && pinned !== String(cur.modRevision)) throw Errors.modified(s.gr, name);
+    if (!pinned && req.requireResourceVersion && !st.allowUnconditionalUpdate) {
+      throwIfInvalid(s.info, name, [
+        {
+          type: 'FieldValueInvalid',
+          field: 'metadata.resourceVersion',
+          value: 0,
+          detail: 'must be specified for an update',
+        },
+      ]);
+    }
+    if (s.info.namespaced) m.namespace = namespace;
+    keepSystemMeta(obj, old);
+    st.defaults?.(obj);
+    st.prepareForUpdate?.(obj, old);
+    await s.env.admit?.('update', s.def, obj, old);
+    const errors = [
+      ...validateObjectMeta(m, { namespaced: s.info.namespaced, nameValidator: st.nameRule ?? 'subdomain' }),
+      ...validateObjectMetaUpdate(m, old.metadata ?? {}),
+      ...(st.validate?.(obj) ?? []),
+      ...(st.validateUpdate?.(obj, old) ?? []),
+    ];
+    throwIfInvalid(s.info, name, errors);
+    m.resourceVersion = old.metadata!.resourceVersion;
+    if (deepEqual(obj, old)) return { object: old, created: false };
+    if (ctx.dryRun) return { object: obj, created: false };
+    try {
+      if (readyToRemove(s, obj, old)) {
+        const del = await s.env.store.delete(key, cur.modRevision);
+        m.resourceVersion = String(del.revision);
+        return { object: obj, created: false };
+      }
+      const ttl = st.ttlSeconds?.(obj);
+      const kv = await s.env.store.update(
+        key,
+        encode(obj),
+        cur.modRevision,
+        ttl ? { ttlSeconds: ttl } : undefined,
+      );
+      m.resourceVersion = String(kv.modRevision);
+      return { object: obj, created: false };
+    } catch (err) {
+      if (isStorageError(err, 'Conflict') && !pinned && attempt < MAX_ATTEMPTS) continue;
+      if (isStorageError(err, 'NotFound') && !pinned && attempt < MAX_ATTEMPTS) continue;
+      return s.storageError(err, name);
+    }
+  }
+}
+
+/** An object marked for deletion with no finalizers left and no grace period is removed. */
+function readyToRemove(s: GenericStore, obj: KObject, old: KObject): boolean {
+  const m = obj.metadata!;
+  if (!m.deletionTimestamp || (m.finalizers?.length ?? 0) > 0) return false;
+  if ((s.strategy.extraFinalizers?.(obj).length ?? 0) > 0) return false;
+  return (old.metadata?.deletionGracePeriodSeconds ?? 0) === 0;
+}
+
+export async function deleteObject(
+  s: GenericStore,
+  ctx: RequestContext,
+  namespace: string,
+  name: string,
+  opts: DeleteOptions,
+): Promise<{ object: KObject; deleted: boolean }> {
+  const key = s.key(namespace, name);
+  for (let attempt = 0; ; attempt++) {
+    const cur = await getOrUndefined(s, key, name);
+    if (!cur) s.notFound(name);
+    const obj = decode(cur.value, cur.modRevision);
+    const m = meta(obj);
+    checkPreconditions(s, name, m, opts);
+    const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : undefined);
+    const finalizers = new Set(m.finalizers ?? []);
+    if (policy === 'Orphan') {
+      finalizers.add('orphan');
+      finalizers.delete('foregroundDeletion');
+    } else if (policy === 'Foreground') {
+      finalizers.add('foregroundDeletion');
+      finalizers.delete('orphan');
+    } else if (policy === 'Background') {
+      finalizers.delete('orphan');
+      finalizers.delete('foregroundDeletion');
+    }
+    const grace = m.deletionTimestamp
+      ? Math.min(m.deletionGracePeriodSeconds ?? 0, opts.gracePeriodSeconds ?? Number.POSITIVE_INFINITY)
+      : (s.strategy.gracePeriod?.(obj, opts.gracePeriodSeconds) ?? 0);
+    const pending = finalizers.size > 0 || (s.strategy.extraFinalizers?.(obj).length ?? 0) > 0;
+    if (!pending && grace <= 0) {
+      if (ctx.dryRun) return { object: obj, deleted: true };
+      try {
+        const del = await s.env.store.delete(key, cur.modRevision);
+        m.resourceVersion = String(del.revision);
+        return { object: obj, deleted: true };
+      } catch (err) {
+        if (isStorageError(err, 'Conflict') && attempt < MAX_ATTEMPTS) continue;
+        return s.storageError(err, name);
+      }
+    }
+    // Mark for deletion: finalizers or a grace period keep the object for now.
+    const marked = structuredClone(obj);
+    const mm = meta(marked);
+    if (!mm.deletionTimestamp || (mm.deletionGracePeriodSeconds ?? 0) > grace) {
+      mm.deletionTimestamp = timestamp(s.env.now() + grace * 1000);
+      mm.deletionGracePeriodSeconds = grace;
+    }
+    if (finalizers.size > 0) mm.finalizers = [...finalizers];
+    else delete mm.finalizers;
+    s.strategy.prepareForDelete?.(marked);
+    if (deepEqual(marked, obj) || ctx.dryRun) return { object: marked, deleted: false };
+    try {
+      const kv = await s.env.store.update(key, encode(marked), cur.modRevision);
+      mm.resourceVersion = String(kv.modRevision);
+      return { object: marked, deleted: false };
+    } catch (err) {
+      if (isStorageError(err, 'Conflict') && attempt < MAX_ATTEMPTS) continue;
+      return s.storageError(err, name);
+    }
+  }
+}
+
+function checkPreconditions(
+  s: GenericStore,
+  name: string,
+  m: NonNullable<KObject['metadata']>,
+  opts: DeleteOptions,
+): void {
+  const pre = opts.preconditions;
+  if (pre?.uid && pre.uid !== m.uid) {
+    throw Errors.conflict(
+      s.gr,
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${m.uid}`,
+    );
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== m.resourceVersion) {
+    throw Errors.conflict(
+      s.gr,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`,
+    );
+  }
+}
+
+async function getOrUndefined(s: GenericStore, key: string, name: string): Promise<KeyValue | undefined> {
+  try {
+    return await s.env.store.get(key);
+  } catch (err) {
+    if (isStorageError(err, 'NotFound')) return undefined;
+    return s.storageError(err, name);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Pods: defaults, the Pending status a new pod starts with (with its QoS class),
+ * validation of containers, the narrow set of spec fields an update may change, and
+ * graceful deletion of pods that are on a node.
+ */
+
+import { findResource } from '../../../api/resources.js';
+import type { FieldError } from '../../../api/validation/index.js';
+import { deepEqual } from '../../../util/deep-equal.js';
+import { specStatus } from '../../strategies/generic.js';
+import type { KObject, ResourceDef } from '../../types.js';
+import { validateContainers } from './containers.js';
+import { defaultPodSpec } from './pod-defaults.js';
+import { POD_PRINTER } from './pod-printer.js';
+
+type Obj = Record<string, unknown>;
+
+/** Guaranteed, Burstable or BestEffort, from the containers' requests and limits. */
+export function qosClass(spec: Obj | undefined): string {
+  const containers = [
+    ...((spec?.['containers'] as Obj[]) ?? []),
+    ...((spec?.['initContainers'] as Obj[]) ?? []),
+  ];
+  let any = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const res = (c['resources'] ?? {}) as { requests?: Obj; limits?: Obj };
+    const req = res.requests ?? {};
+    const lim = res.limits ?? {};
+    if (Object.keys(req).length > 0 || Object.keys(lim).length > 0) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const l = lim[r];
+      const q = req[r] ?? l;
+      if (l === undefined || String(q) !== String(l)) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+function validatePod(obj: KObject): FieldError[] {
+  const spec = obj['spec'];
+  if (typeof spec !== 'object' || spec === null)
+    return [{ type: 'FieldValueRequired', field: 'spec', detail: '' }];
+  return validateContainers(spec as Obj, 'spec');
+}
+
+/** Fields of a pod's spec an update may change (upstream's list, in its order). */
+const MUTABLE =
+  'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+function validatePodUpdate(obj: KObject, old: KObject): FieldError[] {
+  const strip = (o: KObject) => {
+    const s = structuredClone((o['spec'] ?? {}) as Obj);
+    for (const list of ['containers', 'initContainers']) {
+      if (Array.isArray(s[list])) for (const c of s[list] as Obj[]) delete c['image'];
+    }
+    delete s['activeDeadlineSeconds'];
+    delete s['tolerations'];
+    delete s['terminationGracePeriodSeconds'];
+    return s;
+  };
+  if (deepEqual(strip(obj), strip(old))) return [];
+  return [{ type: 'FieldValueForbidden', field: 'spec', detail: MUTABLE.slice('spec: Forbidden: '.length) }];
+}
+
+export function podsDef(): ResourceDef {
+  return specStatus(findResource('', 'v1', 'pods')!, {
+    defaults: (obj) => defaultPodSpec(obj['spec']),
+    initialStatus: (obj) => ({ phase: 'Pending', qosClass: qosClass(obj['spec'] as Obj) }),
+    validate: validatePod,
+    validateUpdate: validatePodUpdate,
+    gracePeriod(obj, requested) {
+      const spec = (obj['spec'] ?? {}) as Obj;
+      const phase = (obj['status'] as Obj | undefined)?.['phase'];
+      // Pods not on a node, or already finished, have nothing to stop: they go at once.
+      if (!spec['nodeName'] || phase === 'Succeeded' || phase === 'Failed') return 0;
+      const g = requested ?? (spec['terminationGracePeriodSeconds'] as number | undefined) ?? 30;
+      return Math.max(0, g);
+    },
+    printer: POD_PRINTER,
+  });
+}

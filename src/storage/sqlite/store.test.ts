@@ -1,0 +1,81 @@
+/** The SQLite backend: the shared conformance suite plus what is specific to SQLite. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { runStoreConformance } from '../conformance.js';
+import { isStorageError } from '../errors.js';
+import { SqliteStore } from './store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'k8ts-sqlite-'));
+let n = 0;
+const fresh = () => join(root, `db-${n++}`, 'state.db');
+after(() => rmSync(root, { recursive: true, force: true }));
+
+runStoreConformance('sqlite', {
+  make: async (opts) => SqliteStore.open(fresh(), { compaction: false, ...opts }),
+  spec: async () => ({ backend: 'sqlite', path: fresh() }),
+});
+
+describe('sqlite store', () => {
+  it('keeps data and the revision across a close and reopen', async () => {
+    const path = fresh();
+    const a = SqliteStore.open(path);
+    await a.create('/k/1', Buffer.from('one'));
+    const kv = await a.create('/k/2', Buffer.from('two'));
+    await a.delete('/k/1');
+    const rev = await a.currentRevision();
+    await a.close();
+    const b = SqliteStore.open(path);
+    try {
+      assert.equal(await b.currentRevision(), rev);
+      assert.equal((await b.get('/k/2')).modRevision, kv.modRevision);
+      await assert.rejects(b.get('/k/1'), (e) => isStorageError(e, 'NotFound'));
+      assert.ok((await b.create('/k/3', Buffer.from('3'))).modRevision > rev);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('refuses a second opener of the same database', async () => {
+    const path = fresh();
+    const a = SqliteStore.open(path);
+    await a.create('/lock', Buffer.from('x'));
+    try {
+      assert.throws(() => {
+        const b = SqliteStore.open(path);
+        void b.close();
+      });
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('automatic compaction keeps the log bounded under churn', async () => {
+    let now = 1_000_000;
+    const s = SqliteStore.open(fresh(), {
+      now: () => now,
+      compaction: { intervalMs: 3_600_000, retainMs: 60_000, retainRevisions: 50 },
+    });
+    try {
+      // 20 "nodes" renewing a lease every 10 s for 30 simulated minutes.
+      const revs = new Map<string, number>();
+      for (let i = 0; i < 20; i++)
+        revs.set(`/lease/${i}`, (await s.create(`/lease/${i}`, Buffer.from('0'))).modRevision);
+      const compactor = (s as unknown as { compactor: { tick(): Promise<number | undefined> } }).compactor;
+      for (let tick = 0; tick < 180; tick++) {
+        now += 10_000;
+        for (const [k, r] of revs) revs.set(k, (await s.update(k, Buffer.from(String(tick)), r)).modRevision);
+        if (tick % 6 === 5) await compactor.tick();
+      }
+      const size = s.logSize();
+      // 3,620 writes happened; about 1 minute (6 renewals x 20 keys) plus the retained minimum stays.
+      assert.ok(size < 400, `log has ${size} rows`);
+      assert.ok((await s.compactRevision()) > 0);
+      for (const [k, r] of revs) assert.equal((await s.get(k)).modRevision, r);
+    } finally {
+      await s.close();
+    }
+  });
+});
