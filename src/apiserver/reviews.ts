@@ -7,15 +7,23 @@ import { timestamp } from '../registry/generic/meta.js';
 import type { UserInfo } from '../registry/types.js';
 import { isAllowed } from './auth/authorize.js';
 import { Errors } from './errors.js';
-import { asObject, parseText, readBody } from './http/body.js';
+import { asObject, bodyFormat, parseText, readBody } from './http/body.js';
 import type { Req } from './http/types.js';
+import { decodeProtobufBody } from './resources/protobuf.js';
+
+async function decodeReview(req: Req): Promise<Record<string, unknown>> {
+  const format = bodyFormat(req.headers['content-type']);
+  const buf = await readBody(req);
+  return asObject(format === 'protobuf' ? decodeProtobufBody(buf) : parseText(buf, format));
+}
 
 export async function review(req: Req, user: UserInfo, group: string, resource: string): Promise<unknown> {
-  const body = asObject(parseText(await readBody(req), 'json'));
   const apiVersion = `${group}/v1`;
   const userInfo: Record<string, unknown> = { username: user.name, groups: user.groups };
   if (user.uid) userInfo['uid'] = user.uid;
   if (resource === 'selfsubjectreviews') {
+    // The request carries nothing the answer depends on.
+    await readBody(req);
     return {
       kind: 'SelfSubjectReview',
       apiVersion,
@@ -24,6 +32,7 @@ export async function review(req: Req, user: UserInfo, group: string, resource: 
     };
   }
   if (resource === 'selfsubjectaccessreviews') {
+    const body = await decodeReview(req);
     const spec = (body['spec'] ?? {}) as Record<string, Record<string, string> | undefined>;
     const ra = spec['resourceAttributes'];
     const allowed = isAllowed(user, {

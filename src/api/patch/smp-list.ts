@@ -2,7 +2,7 @@
  * Merging of one list field under strategic merge patch (a field whose strategy is `merge`, or a
  * `$deleteFromPrimitiveList` directive). Lists of objects merge by merge key and honour the
  * `$patch: delete` and `$patch: replace` elements; lists of primitives merge as sets. The result
- * is then ordered as ordering.ts describes. Errors are PatchError('invalid').
+ * is then ordered as smp-order.ts describes. Errors are PatchError('invalid').
  */
 import { invalidPatch } from './errors.js';
 import { getKey, isObject, type Json, type JsonObject, jsonEqual } from './json.js';

@@ -2,8 +2,16 @@
  * Strategic merge patch as the Kubernetes API server applies it (`kubectl apply` sends a
  * three-way patch it computed itself; the server only applies it). The rules per field come from
  * a PatchMeta (see patchMetaFor). Pure: the inputs are never mutated and the result shares
- * nothing with them. Where this differs from the upstream server it is only to keep directives
- * out of the result in inputs kubectl never produces; see smp-map.ts.
+ * nothing with them.
+ *
+ * It follows the upstream server, element order included, except where upstream would leave a
+ * directive or a null in the stored object (which its typed decoding then drops) or would fail
+ * for no reason kubectl can trigger:
+ * - a new value (no counterpart in the object) has its directives applied and removed and its
+ *   nulls inside maps dropped, so a new map carrying `$patch: replace` stores its contents
+ *   (upstream stores nothing);
+ * - `$setElementOrder` over a list that is empty on both sides is not an error.
+ * `$patch: delete` inside a map empties that map, as upstream does.
  */
 import { invalidPatch } from './errors.js';
 import { deepClone, isObject, type Json, type JsonObject, kindOf } from './json.js';

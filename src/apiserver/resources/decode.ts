@@ -3,11 +3,14 @@
  * then the checks every write makes (kind and apiVersion match the endpoint, the name in
  * the body matches the URL).
  */
+
+import { JsonSyntaxError, parseJsonStrict } from '../../api/json/index.js';
 import { apiVersionOf } from '../../api/resources.js';
 import type { KObject } from '../../registry/types.js';
 import { Errors } from '../errors.js';
 import { asObject, bodyFormat, parseText, readBody } from '../http/body.js';
 import type { ResourceCall } from './context.js';
+import { checkFields } from './field-validation.js';
 import { decodeProtobufBody } from './protobuf.js';
 
 export async function decodeObject(
@@ -17,7 +20,18 @@ export async function decodeObject(
 ): Promise<KObject> {
   const format = bodyFormat(call.req.headers['content-type']);
   const buf = await readBody(call.req);
-  const value = format === 'protobuf' ? decodeProtobufBody(buf) : parseText(buf, format);
+  let duplicates: string[] = [];
+  let value: unknown;
+  if (format === 'json') {
+    try {
+      ({ value, duplicates } = parseJsonStrict(buf.toString('utf8')));
+    } catch (err) {
+      if (err instanceof JsonSyntaxError) throw Errors.badRequest(`error decoding JSON: ${err.message}`);
+      throw err;
+    }
+  } else {
+    value = format === 'protobuf' ? decodeProtobufBody(buf) : parseText(buf, format);
+  }
   const obj = asObject(value) as KObject;
   const info = call.store.info;
   const kind = expectedKind ?? info.kind;
@@ -37,6 +51,7 @@ export async function decodeObject(
       `${kind} in version "${apiVersion}" cannot be handled as a ${kind}: metadata must be an object`,
     );
   }
+  if (!expectedKind) checkFields(call, obj, duplicates);
   return obj;
 }
 

@@ -15,6 +15,7 @@ import type { KObject } from '../../registry/types.js';
 import { ApiError, Errors } from '../errors.js';
 import { asObject, parseText } from '../http/body.js';
 import type { ResourceCall } from './context.js';
+import { checkFields } from './field-validation.js';
 
 export type PatchKind = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -39,6 +40,18 @@ export function patchKind(contentType: string): PatchKind {
 }
 
 export function applyPatchBody(
+  call: ResourceCall,
+  kind: PatchKind,
+  body: Buffer,
+  current: KObject | undefined,
+): KObject {
+  const patched = patchObject(call, kind, body, current);
+  // The stored object had no unknown fields: any found now came with the patch.
+  if (patched.kind === call.store.info.kind) checkFields(call, patched);
+  return patched;
+}
+
+function patchObject(
   call: ResourceCall,
   kind: PatchKind,
   body: Buffer,
