@@ -39,8 +39,11 @@ if ((${#missing[@]} > 0)); then
 fi
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "setup: installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  # `npm install` rather than `npm ci`: with omit-lockfile-registry-resolved (set on these
+  # machines) npm leaves other platforms' optional packages out of the lockfile and `npm ci`
+  # then refuses it. The lockfile still pins every version.
+  echo "setup: installing npm dependencies (npm install)"
+  npm install --no-audit --no-fund
 fi
 
 echo "setup: building (npm run build)"

@@ -13,6 +13,7 @@ import type { Store } from '../storage/types.js';
 import { Authenticator } from './auth/authenticate.js';
 import { parseTokenFile } from './auth/token-file.js';
 import { bootstrap } from './bootstrap.js';
+import { instrumentStore } from './instrumented-store.js';
 import { Metrics } from './metrics.js';
 import { ensurePki, type Pki, writeKubeconfig } from './pki/index.js';
 import { createRouter } from './router.js';
@@ -36,6 +37,8 @@ export class ApiServer {
   private readonly ac = new AbortController();
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<Http2Session>();
+  /** The handler chain (authn, authz, admission, registry), for the in-process transport. */
+  handler!: ReturnType<typeof createRouter>;
   private constructor(
     readonly registry: Registry,
     readonly pki: Pki,
@@ -56,8 +59,8 @@ export class ApiServer {
       ],
     });
     const tokens = cfg.tokenAuthFile ? parseTokenFile(await readFile(cfg.tokenAuthFile, 'utf8')) : new Map();
-    const registry = new Registry(cfg.store, { log: cfg.log });
     const metrics = new Metrics();
+    const registry = new Registry(instrumentStore(cfg.store, metrics), { log: cfg.log });
     const server = createSecureServer({
       allowHTTP1: true,
       key: pki.servingKeyPem,
@@ -84,6 +87,7 @@ export class ApiServer {
         { name: 'informer-sync', ok: () => registry.caches.hasSynced },
       ],
     });
+    self.handler = route;
     server.on('request', (req, res) => void route(req, res));
     server.on('connection', (s: Socket) => {
       self.sockets.add(s);

@@ -7,6 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { UserInfo } from '../../registry/types.js';
+import { IN_PROCESS_USER } from '../../client/inprocess.js';
 import type { Req } from '../http/types.js';
 import { parseClientIdentity } from '../pki/index.js';
 
@@ -14,6 +15,8 @@ export class Authenticator {
   constructor(private readonly tokens: Map<string, UserInfo> = new Map()) {}
 
   authenticate(req: Req): UserInfo | undefined | 'invalid' {
+    const inProcess = (req as unknown as Record<symbol, UserInfo | undefined>)[IN_PROCESS_USER];
+    if (inProcess) return withAuthenticated(inProcess);
     const auth = req.headers.authorization;
     if (auth) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);

@@ -65,7 +65,6 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
       ...('httpVersionMajor' in req && req.httpVersionMajor === 1 ? { 'transfer-encoding': 'chunked' } : {}),
     });
     const stop = () => abort.abort();
-    req.on('close', stop);
     res.on('close', stop);
     const timer = setTimeout(stop, seconds * 1000);
     const bookmarkTimer = bookmarks
@@ -111,7 +110,6 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
     } finally {
       clearTimeout(timer);
       if (bookmarkTimer) clearInterval(bookmarkTimer);
-      req.off('close', stop);
       res.off('close', stop);
       abort.abort();
       if (!res.writableEnded) res.end();

@@ -1,0 +1,159 @@
+/**
+ * The in-process transport: requests go straight into the API server's handler chain as
+ * synthetic request and response objects, acting as a given user. No sockets, no TLS, no
+ * serialization of the HTTP framing; authentication sees the user attached to the
+ * request, and authorization and admission run as for any other caller.
+ */
+import { EventEmitter } from 'node:events';
+import { Readable } from 'node:stream';
+import type { UserInfo } from '../registry/types.js';
+import { statusFrom } from './errors.js';
+import type { HttpResponse, RequestOptions, Transport } from './transport.js';
+
+/** The key under which an in-process request carries its user (unreachable from a socket). */
+export const IN_PROCESS_USER = Symbol('k8ts.inProcessUser');
+
+export type Handler = (req: never, res: never) => Promise<void>;
+
+class SyntheticResponse extends EventEmitter {
+  statusCode = 200;
+  headersSent = false;
+  writableEnded = false;
+  private readonly headers: Record<string, string | string[]> = {};
+  readonly chunks: Buffer[] = [];
+  onChunk: ((c: Buffer) => void) | undefined;
+  readonly done: Promise<void>;
+  private finish!: () => void;
+
+  constructor() {
+    super();
+    this.done = new Promise((r) => {
+      this.finish = r;
+    });
+  }
+
+  setHeader(name: string, value: string | string[]): void {
+    this.headers[name.toLowerCase()] = value;
+  }
+
+  getHeader(name: string): string | string[] | undefined {
+    return this.headers[name.toLowerCase()];
+  }
+
+  get allHeaders(): Record<string, string | string[]> {
+    return this.headers;
+  }
+
+  writeHead(code: number, headers?: Record<string, string>): this {
+    this.statusCode = code;
+    for (const [k, v] of Object.entries(headers ?? {})) this.setHeader(k, v);
+    this.headersSent = true;
+    return this;
+  }
+
+  write(chunk: string | Buffer): boolean {
+    this.headersSent = true;
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (this.onChunk) this.onChunk(b);
+    else this.chunks.push(b);
+    return true;
+  }
+
+  end(chunk?: string | Buffer): this {
+    if (this.writableEnded) return this;
+    if (chunk !== undefined) this.write(chunk);
+    this.headersSent = true;
+    this.writableEnded = true;
+    this.finish();
+    this.emit('finish');
+    this.emit('close');
+    return this;
+  }
+
+  /** The caller went away: handlers see the response close. */
+  abort(): void {
+    if (this.writableEnded) return;
+    this.writableEnded = true;
+    this.finish();
+    this.emit('close');
+  }
+}
+
+export class InProcessTransport implements Transport {
+  constructor(
+    private readonly handler: Handler,
+    private readonly user: UserInfo,
+  ) {}
+
+  private dispatch(method: string, path: string, opts: RequestOptions): SyntheticResponse {
+    const body =
+      opts.body === undefined ? [] : [typeof opts.body === 'string' ? Buffer.from(opts.body) : opts.body];
+    const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
+    if (opts.body !== undefined) {
+      headers['content-type'] = opts.contentType ?? 'application/json';
+      headers['content-length'] = String(body[0]!.length);
+    }
+    const req = Object.assign(Readable.from(body), {
+      method,
+      url: path,
+      headers,
+      socket: {},
+      httpVersionMajor: 2,
+      [IN_PROCESS_USER]: this.user,
+    });
+    const res = new SyntheticResponse();
+    void this.handler(req as never, res as never);
+    return res;
+  }
+
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    const res = this.dispatch(method, path, opts);
+    await res.done;
+    return { status: res.statusCode, headers: res.allHeaders, body: Buffer.concat(res.chunks) };
+  }
+
+  async *stream(path: string, signal: AbortSignal): AsyncGenerator<string> {
+    const res = this.dispatch('GET', path, { signal });
+    const queue: Buffer[] = [...res.chunks];
+    let wake: (() => void) | undefined;
+    res.onChunk = (c) => {
+      queue.push(c);
+      wake?.();
+    };
+    const onAbort = () => res.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void res.done.then(() => wake?.());
+    try {
+      // Wait for the status line.
+      while (!res.headersSent && !res.writableEnded) await new Promise<void>((r) => setImmediate(r));
+      if (res.statusCode !== 200) {
+        await res.done;
+        throw statusFrom(res.statusCode, Buffer.concat([...queue, ...res.chunks]));
+      }
+      let rest = '';
+      for (;;) {
+        while (queue.length > 0) {
+          rest += queue.shift()!.toString('utf8');
+          let i = rest.indexOf('\n');
+          while (i >= 0) {
+            const line = rest.slice(0, i);
+            rest = rest.slice(i + 1);
+            if (line.trim()) yield line;
+            i = rest.indexOf('\n');
+          }
+        }
+        if (res.writableEnded || signal.aborted) break;
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        wake = undefined;
+      }
+      if (rest.trim()) yield rest;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      res.abort();
+    }
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,44 @@
+/**
+ * How the client reaches an API server. Two transports implement this: in-process (a
+ * component inside the server calls the handler chain directly, with authentication,
+ * authorization and admission intact) and HTTPS (agents and users).
+ */
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface RequestOptions {
+  body?: Buffer | string;
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+export interface Transport {
+  request(method: string, path: string, opts?: RequestOptions): Promise<HttpResponse>;
+  /**
+   * A streaming GET (watch): yields each line of the body as it arrives, until the server
+   * ends the stream or `signal` aborts. A non-200 answer throws its Status as ApiStatusError.
+   */
+  stream(path: string, signal: AbortSignal): AsyncIterable<string>;
+  close(): void;
+}
+
+/** Splits a byte stream into lines (a watch stream is one JSON object per line). */
+export async function* lines(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  let rest = '';
+  for await (const c of chunks) {
+    rest += typeof c === 'string' ? c : c.toString('utf8');
+    let i = rest.indexOf('\n');
+    while (i >= 0) {
+      const line = rest.slice(0, i);
+      rest = rest.slice(i + 1);
+      if (line.trim()) yield line;
+      i = rest.indexOf('\n');
+    }
+  }
+  if (rest.trim()) yield rest;
+}
