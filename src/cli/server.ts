@@ -6,7 +6,7 @@
  * It must not exit while the store is open: every way out closes the store first.
  */
 import { resolve } from 'node:path';
-import { ApiServer } from '../apiserver/server.js';
+import { startControlPlane } from '../server/control-plane.js';
 import { DatastoreEndpointError, datastoreTarget, describeDatastore, openStore } from '../storage/open.js';
 import { type CliContext, defineCommand } from './command.js';
 import { dataDirFlag } from './common-flags.js';
@@ -63,7 +63,7 @@ export const serverCommand = defineCommand({
     try {
       const revision = await store.currentRevision();
       ctx.out(`k8ts server: datastore ${description}, revision ${revision}`);
-      const api = await ApiServer.start({
+      const plane = await startControlPlane({
         dataDir: opts.dataDir,
         store,
         bindAddress: values['bind-address'] ?? '127.0.0.1',
@@ -74,12 +74,12 @@ export const serverCommand = defineCommand({
         log: (m) => ctx.err(`k8ts server: ${m}`),
       });
       try {
-        ctx.out(`k8ts server: API server ready at ${api.url}`);
-        ctx.out(`k8ts server: admin kubeconfig written to ${api.kubeconfigPath}`);
+        ctx.out(`k8ts server: API server ready at ${plane.api.url}`);
+        ctx.out(`k8ts server: admin kubeconfig written to ${plane.api.kubeconfigPath}`);
         await stopped(ctx);
         ctx.out(`k8ts server: ${String(ctx.signal.reason)} received, shutting down`);
       } finally {
-        await api.close();
+        await plane.stop();
       }
     } finally {
       await store.close();

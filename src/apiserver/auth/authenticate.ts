@@ -6,8 +6,8 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import type { UserInfo } from '../../registry/types.js';
 import { IN_PROCESS_USER } from '../../client/inprocess.js';
+import type { UserInfo } from '../../registry/types.js';
 import type { Req } from '../http/types.js';
 import { parseClientIdentity } from '../pki/index.js';
 

@@ -1,0 +1,36 @@
+/** Capped exponential backoff and an abortable sleep. Pure apart from timers. */
+
+export class Backoff {
+  private current: number;
+  constructor(
+    private readonly initialMs = 100,
+    private readonly maxMs = 30_000,
+  ) {
+    this.current = initialMs;
+  }
+
+  next(): number {
+    const d = this.current;
+    this.current = Math.min(this.current * 2, this.maxMs);
+    // Up to 20 % jitter so that many clients do not retry in step.
+    return Math.round(d * (1 + Math.random() * 0.2));
+  }
+
+  reset(): void {
+    this.current = this.initialMs;
+  }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

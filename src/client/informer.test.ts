@@ -1,0 +1,133 @@
+/** Informers and leader election against a real API server (SQLite), through the in-process client. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ApiServer } from '../apiserver/server.js';
+import type { KObject } from '../registry/types.js';
+import { SqliteStore } from '../storage/sqlite/store.js';
+import { Client } from './client.js';
+import { Informer } from './informer.js';
+import { InProcessTransport } from './inprocess.js';
+import { LeaderElector } from './leader.js';
+
+async function until(what: string, f: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('informer and leader election', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let server: ApiServer;
+  let client: Client;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'k8ts-informer-'));
+    store = SqliteStore.open(join(dir, 'db', 'state.db'));
+    server = await ApiServer.start({
+      dataDir: dir,
+      store,
+      bindAddress: '127.0.0.1',
+      port: 0,
+      tlsSans: [],
+      serviceIP: '10.43.0.1',
+      log: () => {},
+    });
+    client = new Client(new InProcessTransport(server.handler, { name: 'test', groups: ['system:masters'] }));
+  });
+  after(async () => {
+    await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cm = (name: string, data: Record<string, string> = {}): KObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, labels: { app: name.startsWith('x') ? 'x' : 'y' } },
+    data,
+  });
+
+  it('lists, syncs, then delivers adds, (old, new) updates and deletes, with indexes', async () => {
+    const cms = client.resource('', 'v1', 'configmaps');
+    await cms.create('default', cm('x1'));
+    const inf = new Informer(cms, { indexers: { byApp: (o) => [o.metadata?.labels?.['app'] ?? ''] } });
+    const seen: string[] = [];
+    inf.addHandler({
+      onAdd: (o) => seen.push(`add ${o.metadata?.name}`),
+      onUpdate: (a, b) =>
+        seen.push(
+          `update ${a.metadata?.name} ${JSON.stringify(a['data'] ?? {})}->${JSON.stringify(b['data'])}`,
+        ),
+      onDelete: (o) => seen.push(`delete ${o.metadata?.name}`),
+    });
+    const ac = new AbortController();
+    void inf.start(ac.signal);
+    await inf.waitForSync();
+    assert.ok(inf.hasSynced);
+    await cms.create('default', cm('x2'));
+    await cms.patch('default', 'x1', { data: { a: '1' } });
+    await cms.delete('default', 'x2');
+    await until('the events', () => seen.length >= 4);
+    assert.deepEqual(seen, ['add x1', 'add x2', 'update x1 {}->{"a":"1"}', 'delete x2']);
+    assert.deepEqual(
+      inf.cache.byIndex('byApp', 'x').map((o) => o.metadata?.name),
+      ['x1'],
+    );
+    assert.equal(inf.cache.byIndex('namespace', 'default').length, 1);
+    ac.abort();
+  });
+
+  it('a throwing handler is logged and does not stop delivery', async () => {
+    const cms = client.resource('', 'v1', 'configmaps');
+    const logs: string[] = [];
+    const inf = new Informer(cms, { log: (m) => logs.push(m), namespace: 'default' });
+    const names: string[] = [];
+    inf.addHandler({
+      onAdd: () => {
+        throw new Error('boom');
+      },
+    });
+    inf.addHandler({ onAdd: (o) => names.push(o.metadata!.name!) });
+    const ac = new AbortController();
+    void inf.start(ac.signal);
+    await inf.waitForSync();
+    await cms.create('default', cm('y1'));
+    await until('the add', () => names.includes('y1'));
+    assert.ok(logs.some((l) => l.includes('boom')));
+    ac.abort();
+  });
+
+  it('elects exactly one leader, and another takes over when it stops', async () => {
+    const mk = (id: string) =>
+      new LeaderElector({
+        client,
+        namespace: 'kube-system',
+        name: 'test-lock',
+        identity: id,
+        retryPeriodSeconds: 0.1,
+        leaseDurationSeconds: 2,
+        renewDeadlineSeconds: 1,
+      });
+    const a = mk('a');
+    const b = mk('b');
+    const acA = new AbortController();
+    const acB = new AbortController();
+    const leading: string[] = [];
+    const runA = a.run(acA.signal, () => leading.push('a'));
+    await until('a to lead', () => leading.includes('a'));
+    const runB = b.run(acB.signal, () => leading.push('b'));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(leading, ['a'], 'b waits while a renews');
+    acA.abort();
+    await runA;
+    await until('b to take over', () => leading.includes('b'));
+    acB.abort();
+    await runB;
+    assert.deepEqual(leading, ['a', 'b']);
+  });
+});
