@@ -84,10 +84,22 @@ export interface Strategy {
   printer?: Printer;
 }
 
+/**
+ * Converts between the version a client speaks and the version stored (for resources
+ * served in several versions over one storage, such as autoscaling v1 and v2). Strategies
+ * always see the stored version.
+ */
+export interface Codec {
+  toStorage(obj: KObject): KObject;
+  fromStorage(obj: KObject): KObject;
+}
+
 /** A resource as the registry serves it: its table entry plus its strategies. */
 export interface ResourceDef {
   info: ResourceInfo;
   strategy: Strategy;
   /** Strategy of the status subresource, when the resource has one. */
   statusStrategy?: Strategy;
+  /** Present when this version is not the stored one. */
+  codec?: Codec;
 }

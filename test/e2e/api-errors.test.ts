@@ -270,3 +270,58 @@ describe('expired resource versions and continue tokens (etcd)', () => {
     }
   });
 });
+
+describe('HorizontalPodAutoscalers in autoscaling v1 and v2', () => {
+  let server: RunningServer;
+  let api: ReturnType<typeof apiClientFor>;
+  before(async () => {
+    server = await startServer();
+    api = apiClientFor(server.kubeconfig);
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('stores one object, converting between the versions', async () => {
+    const v1 = {
+      apiVersion: 'autoscaling/v1',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        maxReplicas: 5,
+        targetCPUUtilizationPercentage: 60,
+      },
+    };
+    const created = await api('POST', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers', {
+      body: JSON.stringify(v1),
+    });
+    assert.equal(created.status, 201, created.body);
+    assert.equal((created.json() as { apiVersion: string }).apiVersion, 'autoscaling/v1');
+    const asV2 = (
+      await api('GET', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web')
+    ).json() as {
+      apiVersion: string;
+      spec: { minReplicas: number; metrics: { resource: { target: { averageUtilization: number } } }[] };
+    };
+    assert.equal(asV2.apiVersion, 'autoscaling/v2');
+    assert.equal(asV2.spec.minReplicas, 1);
+    assert.equal(asV2.spec.metrics[0]!.resource.target.averageUtilization, 60);
+    const patched = await api(
+      'PATCH',
+      '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web',
+      {
+        body: '{"spec":{"targetCPUUtilizationPercentage":70}}',
+        contentType: 'application/merge-patch+json',
+      },
+    );
+    assert.equal(patched.status, 200, patched.body);
+    const list = (
+      await api('GET', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers')
+    ).json() as {
+      items: { apiVersion: string; spec: Record<string, unknown> }[];
+    };
+    assert.equal(list.items[0]!.spec['targetCPUUtilizationPercentage'], 70);
+    assert.equal(list.items[0]!.spec['metrics'], undefined);
+  });
+});

@@ -51,8 +51,9 @@ export async function decodeObject(
       `${kind} in version "${apiVersion}" cannot be handled as a ${kind}: metadata must be an object`,
     );
   }
-  if (!expectedKind) checkFields(call, obj, duplicates);
-  return obj;
+  if (expectedKind) return obj;
+  checkFields(call, obj, duplicates);
+  return call.store.in(obj);
 }
 
 export function checkNameMatches(obj: KObject, name: string): void {

@@ -45,10 +45,11 @@ export function applyPatchBody(
   body: Buffer,
   current: KObject | undefined,
 ): KObject {
-  const patched = patchObject(call, kind, body, current);
+  // Patches apply to the object as this endpoint's version shows it.
+  const patched = patchObject(call, kind, body, current && call.store.out(current));
   // The stored object had no unknown fields: any found now came with the patch.
   if (patched.kind === call.store.info.kind) checkFields(call, patched);
-  return patched;
+  return call.store.in(patched);
 }
 
 function patchObject(

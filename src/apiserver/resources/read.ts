@@ -8,7 +8,8 @@ import { listOptions } from './query.js';
 import { includeObjectParam, toTable } from './table.js';
 
 /** Writes one object (or its Table) with status `code`. */
-export function respondObject(call: ResourceCall, obj: KObject, code = 200): void {
+export function respondObject(call: ResourceCall, stored: KObject, code = 200): void {
+  const obj = call.store.out(stored);
   if (wantsTable(call.req.headers.accept)) {
     const table = toTable(
       [obj],
@@ -34,6 +35,7 @@ export async function getObject(call: ResourceCall): Promise<void> {
 export async function listObjects(call: ResourceCall): Promise<void> {
   const { info, store } = call;
   const result = await store.list(info.namespace, listOptions(store.info.kind, store.info.group, call.query));
+  if (store.def.codec) result.items = result.items.map((o) => store.out(o));
   const listMeta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
   if (result.continue) listMeta['continue'] = result.continue;
   if (result.remainingItemCount !== undefined) listMeta['remainingItemCount'] = result.remainingItemCount;

@@ -72,7 +72,7 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
       : undefined;
     try {
       for await (const ev of watcher) {
-        let object: unknown = ev.object;
+        let object: unknown = ev.type === 'BOOKMARK' ? ev.object : store.out(ev.object);
         if (ev.type === 'BOOKMARK') {
           object = {
             kind: store.info.kind,
@@ -83,7 +83,7 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
           };
         } else if (asTable) {
           object = toTable(
-            [ev.object],
+            [store.out(ev.object)],
             store.strategy.printer,
             include,
             { resourceVersion: String(ev.revision) },

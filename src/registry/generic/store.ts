@@ -121,6 +121,16 @@ export class GenericStore {
     });
   }
 
+  /** The object as this endpoint's version shows it (stored objects may be another version). */
+  out(obj: KObject): KObject {
+    return this.def.codec ? this.def.codec.fromStorage(obj) : obj;
+  }
+
+  /** The stored form of an object sent to this endpoint. */
+  in(obj: KObject): KObject {
+    return this.def.codec ? this.def.codec.toStorage(obj) : obj;
+  }
+
   notFound(name: string): never {
     throw Errors.notFound(this.gr, name);
   }

@@ -7,6 +7,7 @@ import { col, field, printer } from '../printers/columns.js';
 import { plain, specStatus } from '../strategies/generic.js';
 import type { ResourceDef } from '../types.js';
 import { workloadDefs } from './apps/workloads.js';
+import { hpaDefs } from './autoscaling/hpa.js';
 import { jobDefs } from './batch/jobs.js';
 import { namespacesDef } from './core/namespaces.js';
 import { podsDef } from './core/pods.js';
@@ -34,6 +35,7 @@ export function resourceDefs(): ResourceDef[] {
     ...simpleCoreDefs(),
     ...workloadDefs(),
     ...jobDefs(),
+    ...hpaDefs(),
   ]) {
     specific.set(key(d), d);
   }
