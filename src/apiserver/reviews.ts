@@ -55,5 +55,20 @@ export async function review(req: Req, user: UserInfo, group: string, resource: 
       status: { allowed, ...(allowed ? { reason: 'the user is in group system:masters' } : {}) },
     };
   }
+  if (resource === 'selfsubjectrulesreviews') {
+    const body = await decodeReview(req);
+    const masters = user.groups.includes('system:masters');
+    return {
+      kind: 'SelfSubjectRulesReview',
+      apiVersion,
+      metadata: { creationTimestamp: null },
+      spec: body['spec'] ?? {},
+      status: {
+        resourceRules: masters ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] : [],
+        nonResourceRules: masters ? [{ verbs: ['*'], nonResourceURLs: ['*'] }] : [],
+        incomplete: false,
+      },
+    };
+  }
   throw Errors.pathNotFound();
 }

@@ -1,0 +1,145 @@
+/**
+ * core/v1 Pod, PodTemplateSpec and PodSpec with its pod-level parts (security context,
+ * tolerations, DNS, topology spread, scheduling gates). Containers, probes, volumes, affinity and
+ * status have files of their own.
+ * Field numbers are the wire contract of the Kubernetes protobuf encoding and never change;
+ * names are JSON names. Data only: the grammar is in ../schema.ts.
+ */
+import type { MessageTable } from '../schema.js';
+
+export const coreV1Pod: MessageTable = {
+  Pod: {
+    1: 'metadata ObjectMeta',
+    2: 'spec PodSpec',
+    3: 'status PodStatus',
+  },
+  PodTemplateSpec: {
+    1: 'metadata ObjectMeta',
+    2: 'spec PodSpec',
+  },
+  PodSpec: {
+    1: 'volumes []Volume',
+    2: 'containers []Container',
+    3: 'restartPolicy string',
+    4: 'terminationGracePeriodSeconds int64!',
+    5: 'activeDeadlineSeconds int64!',
+    6: 'dnsPolicy string',
+    7: 'nodeSelector map<string,string>',
+    8: 'serviceAccountName string',
+    9: 'serviceAccount string',
+    10: 'nodeName string',
+    11: 'hostNetwork bool',
+    12: 'hostPID bool',
+    13: 'hostIPC bool',
+    14: 'securityContext PodSecurityContext',
+    15: 'imagePullSecrets []LocalObjectReference',
+    16: 'hostname string',
+    17: 'subdomain string',
+    18: 'affinity Affinity',
+    19: 'schedulerName string',
+    20: 'initContainers []Container',
+    21: 'automountServiceAccountToken bool!',
+    22: 'tolerations []Toleration',
+    23: 'hostAliases []HostAlias',
+    24: 'priorityClassName string',
+    25: 'priority int32!',
+    26: 'dnsConfig PodDNSConfig',
+    27: 'shareProcessNamespace bool!',
+    28: 'readinessGates []PodReadinessGate',
+    29: 'runtimeClassName string!',
+    30: 'enableServiceLinks bool!',
+    31: 'preemptionPolicy string!',
+    32: 'overhead map<string,Quantity>',
+    33: 'topologySpreadConstraints []TopologySpreadConstraint',
+    34: 'ephemeralContainers []EphemeralContainer',
+    35: 'setHostnameAsFQDN bool!',
+    36: 'os PodOS',
+    37: 'hostUsers bool!',
+    38: 'schedulingGates []PodSchedulingGate',
+    39: 'resourceClaims []PodResourceClaim',
+    40: 'resources ResourceRequirements',
+  },
+  PodSecurityContext: {
+    1: 'seLinuxOptions SELinuxOptions',
+    2: 'runAsUser int64!',
+    3: 'runAsNonRoot bool!',
+    4: 'supplementalGroups []int64',
+    5: 'fsGroup int64!',
+    6: 'runAsGroup int64!',
+    7: 'sysctls []Sysctl',
+    8: 'windowsOptions WindowsSecurityContextOptions',
+    9: 'fsGroupChangePolicy string!',
+    10: 'seccompProfile SeccompProfile',
+    11: 'appArmorProfile AppArmorProfile',
+    12: 'supplementalGroupsPolicy string!',
+    13: 'seLinuxChangePolicy string!',
+  },
+  SELinuxOptions: {
+    1: 'user string',
+    2: 'role string',
+    3: 'type string',
+    4: 'level string',
+  },
+  WindowsSecurityContextOptions: {
+    1: 'gmsaCredentialSpecName string!',
+    2: 'gmsaCredentialSpec string!',
+    3: 'runAsUserName string!',
+    4: 'hostProcess bool!',
+  },
+  Sysctl: {
+    1: 'name string!',
+    2: 'value string!',
+  },
+  SeccompProfile: {
+    1: 'type string!',
+    2: 'localhostProfile string!',
+  },
+  AppArmorProfile: {
+    1: 'type string!',
+    2: 'localhostProfile string!',
+  },
+  Toleration: {
+    1: 'key string',
+    2: 'operator string',
+    3: 'value string',
+    4: 'effect string',
+    5: 'tolerationSeconds int64!',
+  },
+  HostAlias: {
+    1: 'ip string!',
+    2: 'hostnames []string',
+  },
+  PodDNSConfig: {
+    1: 'nameservers []string',
+    2: 'searches []string',
+    3: 'options []PodDNSConfigOption',
+  },
+  PodDNSConfigOption: {
+    1: 'name string',
+    2: 'value string!',
+  },
+  PodReadinessGate: {
+    1: 'conditionType string!',
+  },
+  TopologySpreadConstraint: {
+    1: 'maxSkew int32!',
+    2: 'topologyKey string!',
+    3: 'whenUnsatisfiable string!',
+    4: 'labelSelector LabelSelector',
+    5: 'minDomains int32!',
+    6: 'nodeAffinityPolicy string!',
+    7: 'nodeTaintsPolicy string!',
+    8: 'matchLabelKeys []string',
+  },
+  PodOS: {
+    1: 'name string!',
+  },
+  PodSchedulingGate: {
+    1: 'name string!',
+  },
+  PodResourceClaim: {
+    1: 'name string!',
+    3: 'resourceClaimName string!',
+    4: 'resourceClaimTemplateName string!',
+  },
+};
