@@ -64,6 +64,8 @@ const child = spawn(
   [
     '--test',
     '--test-concurrency=1',
+    // No single test may hang the run: each gets at most five minutes.
+    '--test-timeout=300000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
