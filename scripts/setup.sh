@@ -7,8 +7,12 @@
 set -euo pipefail
 
 # Debian packages k8ts needs: etcd (server and etcdctl) for the etcd datastore and its
-# tests, sqlite3 to inspect the embedded database. Add new needs here.
-DEBIAN_PACKAGES=(etcd-server etcd-client sqlite3)
+# tests, sqlite3 to inspect the embedded database; containerd, runc and the CNI plugins to
+# run pods; docker-registry, skopeo, umoci, busybox-static and gcc to build and serve the
+# test images offline (scripts/images/); iptables, nftables and conntrack for the service
+# proxy; curl for health checks. Add new needs here.
+DEBIAN_PACKAGES=(etcd-server etcd-client sqlite3 containerd runc containernetworking-plugins docker-registry skopeo
+  umoci busybox-static gcc libc6-dev iptables nftables conntrack curl)
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
