@@ -1,11 +1,8 @@
 /** The client over both transports (in-process and HTTPS) against a real API server on SQLite. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiServer } from '../apiserver/server.js';
-import { SqliteStore } from '../storage/sqlite/store.js';
+import type { ApiServer } from '../apiserver/server.js';
+import { startTestApiServer, type TestApiServer } from '../apiserver/testing.js';
 import { Client } from './client.js';
 import { ApiStatusError, isNotFound } from './errors.js';
 import { HttpsTransport } from './https.js';
@@ -14,27 +11,13 @@ import { InProcessTransport } from './inprocess.js';
 const MASTER = { name: 'system:kube-controller-manager', groups: ['system:masters'] };
 
 describe('client', () => {
-  let dir: string;
-  let store: SqliteStore;
+  let t: TestApiServer;
   let server: ApiServer;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-client-'));
-    store = SqliteStore.open(join(dir, 'db', 'state.db'));
-    server = await ApiServer.start({
-      dataDir: dir,
-      store,
-      bindAddress: '127.0.0.1',
-      port: 0,
-      tlsSans: [],
-      serviceIP: '10.43.0.1',
-      log: () => {},
-    });
+    t = await startTestApiServer();
+    server = t.server;
   });
-  after(async () => {
-    await server.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => t.close());
 
   const transports = {
     'in-process': () => new InProcessTransport(server.handler, MASTER),

@@ -1,15 +1,10 @@
 /** Informers and leader election against a real API server (SQLite), through the in-process client. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiServer } from '../apiserver/server.js';
+import { startTestApiServer, type TestApiServer } from '../apiserver/testing.js';
 import type { KObject } from '../registry/types.js';
-import { SqliteStore } from '../storage/sqlite/store.js';
-import { Client } from './client.js';
+import type { Client } from './client.js';
 import { Informer } from './informer.js';
-import { InProcessTransport } from './inprocess.js';
 import { LeaderElector } from './leader.js';
 
 async function until(what: string, f: () => boolean, ms = 10_000): Promise<void> {
@@ -21,29 +16,13 @@ async function until(what: string, f: () => boolean, ms = 10_000): Promise<void>
 }
 
 describe('informer and leader election', () => {
-  let dir: string;
-  let store: SqliteStore;
-  let server: ApiServer;
+  let t: TestApiServer;
   let client: Client;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-informer-'));
-    store = SqliteStore.open(join(dir, 'db', 'state.db'));
-    server = await ApiServer.start({
-      dataDir: dir,
-      store,
-      bindAddress: '127.0.0.1',
-      port: 0,
-      tlsSans: [],
-      serviceIP: '10.43.0.1',
-      log: () => {},
-    });
-    client = new Client(new InProcessTransport(server.handler, { name: 'test', groups: ['system:masters'] }));
+    t = await startTestApiServer();
+    client = t.client();
   });
-  after(async () => {
-    await server.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => t.close());
 
   const cm = (name: string, data: Record<string, string> = {}): KObject => ({
     apiVersion: 'v1',

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { UserInfo } from '../registry/types.js';
 import { statusFrom } from './errors.js';
-import type { HttpResponse, RequestOptions, Transport } from './transport.js';
+import { type HttpResponse, lines, type RequestOptions, type Transport } from './transport.js';
 
 /** The key under which an in-process request carries its user (unreachable from a socket). */
 export const IN_PROCESS_USER = Symbol('k8ts.inProcessUser');
@@ -123,6 +123,16 @@ export class InProcessTransport implements Transport {
     const onAbort = () => res.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     void res.done.then(() => wake?.());
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (;;) {
+        while (queue.length > 0) yield queue.shift()!;
+        if (res.writableEnded || signal.aborted) return;
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        wake = undefined;
+      }
+    }
     try {
       // Wait for the status line.
       while (!res.headersSent && !res.writableEnded) await new Promise<void>((r) => setImmediate(r));
@@ -130,25 +140,7 @@ export class InProcessTransport implements Transport {
         await res.done;
         throw statusFrom(res.statusCode, Buffer.concat([...queue, ...res.chunks]));
       }
-      let rest = '';
-      for (;;) {
-        while (queue.length > 0) {
-          rest += queue.shift()!.toString('utf8');
-          let i = rest.indexOf('\n');
-          while (i >= 0) {
-            const line = rest.slice(0, i);
-            rest = rest.slice(i + 1);
-            if (line.trim()) yield line;
-            i = rest.indexOf('\n');
-          }
-        }
-        if (res.writableEnded || signal.aborted) break;
-        await new Promise<void>((r) => {
-          wake = r;
-        });
-        wake = undefined;
-      }
-      if (rest.trim()) yield rest;
+      yield* lines(chunks());
     } finally {
       signal.removeEventListener('abort', onAbort);
       res.abort();
