@@ -4,6 +4,7 @@
  * through one handler; anything unexpected is logged and becomes a 500.
  */
 
+import { managerFromUserAgent } from '../api/apply/index.js';
 import { groupVersions } from '../api/resources.js';
 import type { Registry } from '../registry/registry.js';
 import type { UserInfo } from '../registry/types.js';
@@ -133,11 +134,14 @@ export function createRouter(deps: RouterDeps) {
         info,
         query,
         store,
+        registry: deps.registry,
         now: Date.now(),
         ctx: {
           user,
           dryRun: isDryRun(query),
-          fieldManager: query.get('fieldManager') ?? undefined,
+          // As upstream: the named manager, else the program part of the User-Agent.
+          fieldManager:
+            query.get('fieldManager') || managerFromUserAgent(req.headers['user-agent']) || undefined,
           warnings: [],
         },
       });

@@ -1,8 +1,20 @@
 /**
- * `k8ts agent`: a worker node that joins a server (kubelet and service proxy). The agent
- * is not built yet: this command checks its flags, then says so and exits non-zero. It
- * must not pretend to join anything.
+ * `k8ts agent`: a worker node that joins a server. Today only simulated nodes can join:
+ * `k8ts agent --simulated --nodes N --server URL --token T` runs N simulated nodes in this
+ * process (see src/kubelet/simulated/), talking to the server over HTTPS with a bearer
+ * token. The token must be in the server's --token-auth-file, for a user in group
+ * system:masters for now (system:nodes once RBAC is enforced). The server is verified
+ * against the cluster CA (--ca-file, by default the server's DIR/tls/ca.crt when the agent
+ * shares its data directory). Without --simulated the real kubelet is not built yet: the
+ * command says so and exits non-zero; it must not pretend to join anything.
  */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Client } from '../client/client.js';
+import { HttpsTransport } from '../client/https.js';
+import { simulatedNodeFlags, simulatorConfig } from '../kubelet/simulated/config.js';
+import { parseDuration } from '../kubelet/simulated/duration.js';
+import { Simulator } from '../kubelet/simulated/simulator.js';
 import { defineCommand } from './command.js';
 import { dataDirFlag } from './common-flags.js';
 import { UsageError } from './flags.js';
@@ -16,18 +28,42 @@ const flags = {
   token: {
     kind: 'string',
     placeholder: 'TOKEN',
-    description: "The cluster's join token, from the server",
+    description: "A bearer token from the server's --token-auth-file (group system:masters for now)",
+  },
+  'ca-file': {
+    kind: 'string',
+    placeholder: 'FILE',
+    description: "The cluster CA certificate (default: DIR/tls/ca.crt, the server's own)",
   },
   'data-dir': dataDirFlag,
+  simulated: {
+    kind: 'boolean',
+    description: 'Run simulated nodes (no containers) instead of a real kubelet',
+  },
+  nodes: {
+    kind: 'number',
+    placeholder: 'N',
+    default: 1,
+    description: 'How many simulated nodes to run (with --simulated)',
+  },
+  'node-lease-renew-interval': {
+    kind: 'string',
+    placeholder: 'DURATION',
+    default: '10s',
+    description: "How often each simulated node renews its Lease (keep it under the server's grace period)",
+  },
+  ...simulatedNodeFlags,
 } as const;
 
 export const agentCommand = defineCommand({
   name: 'agent',
-  summary: 'Run an agent: a worker node that joins a server (planned)',
+  summary: 'Run an agent: a worker node that joins a server (simulated nodes only, for now)',
   description: [
-    'Runs a node agent (kubelet and service proxy) that joins a server given with --server',
-    'and --token. The agent is planned and not built yet: this command only checks its',
-    "flags. Run 'k8ts server' for what works today.",
+    'Joins the server given with --server, authenticating with --token. With --simulated it',
+    'runs --nodes N simulated nodes (Nodes, Leases and pod lifecycles, no containers) until',
+    'SIGINT or SIGTERM. The token must map to a user in group system:masters in the',
+    "server's --token-auth-file (system:nodes once RBAC is enforced). The real kubelet is",
+    'planned and not built yet: without --simulated this command only checks its flags.',
   ],
   flags,
   async run(values, ctx) {
@@ -35,12 +71,55 @@ export const agentCommand = defineCommand({
     if (server === undefined) {
       throw new UsageError('an agent needs a server to join: give its URL with --server https://HOST:PORT');
     }
-    if (!/^https?:\/\/[^/\s]+/i.test(server)) {
-      throw new UsageError(`--server must be an http(s) URL such as https://10.0.0.1:6443, not "${server}"`);
+    if (!/^https:\/\/[^/\s]+/i.test(server)) {
+      throw new UsageError(`--server must be an https URL such as https://10.0.0.1:6443, not "${server}"`);
     }
-    ctx.err(
-      `k8ts agent: the agent is not implemented yet, so it cannot join ${server}; run 'k8ts server' instead`,
+    if (!values.simulated) {
+      ctx.err(
+        `k8ts agent: the agent is not implemented yet, so it cannot join ${server}; run 'k8ts server', or 'k8ts agent --simulated'`,
+      );
+      return 1;
+    }
+    if (values.token === undefined) throw new UsageError('an agent needs a token: give it with --token');
+    if (values.nodes < 1) throw new UsageError('--nodes must be at least 1');
+    let config: ReturnType<typeof simulatorConfig>;
+    try {
+      config = simulatorConfig(values.nodes, values);
+      config.leaseRenewMs = parseDuration(values['node-lease-renew-interval']);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (config.leaseRenewMs! < 100)
+      throw new UsageError('--node-lease-renew-interval must be at least 100ms');
+    const caFile = resolve(values['ca-file'] ?? join(values['data-dir'], 'tls', 'ca.crt'));
+    let caPem: string;
+    try {
+      caPem = await readFile(caFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(
+        `cannot read the cluster CA from ${caFile} (give it with --ca-file): ${(err as Error).message}`,
+      );
+    }
+    const client = new Client(
+      new HttpsTransport({ server: server.replace(/\/+$/, ''), caPem, token: values.token }),
     );
-    return 1;
+    const ac = new AbortController();
+    const onStop = () => ac.abort();
+    ctx.signal.addEventListener('abort', onStop, { once: true });
+    if (ctx.signal.aborted) ac.abort();
+    const keepAlive = setInterval(() => {}, 2 ** 30);
+    try {
+      const sim = new Simulator({ client, config, log: (m) => ctx.err(`k8ts agent: ${m}`) });
+      const running = sim.run(ac.signal);
+      await Promise.race([sim.allRegistered(ac.signal), running]);
+      if (!ac.signal.aborted) ctx.out(`k8ts agent: ${config.count} simulated nodes joined ${server}`);
+      await running;
+      ctx.out(`k8ts agent: ${String(ctx.signal.reason ?? 'stop')} received, shutting down`);
+    } finally {
+      clearInterval(keepAlive);
+      ctx.signal.removeEventListener('abort', onStop);
+      client.close();
+    }
+    return 0;
   },
 });

@@ -6,6 +6,8 @@
  * It must not exit while the store is open: every way out closes the store first.
  */
 import { resolve } from 'node:path';
+import { simulatedNodeFlags, simulatorConfig } from '../kubelet/simulated/config.js';
+import { parseDuration } from '../kubelet/simulated/duration.js';
 import { startControlPlane } from '../server/control-plane.js';
 import { DatastoreEndpointError, datastoreTarget, describeDatastore, openStore } from '../storage/open.js';
 import { type CliContext, defineCommand } from './command.js';
@@ -39,6 +41,19 @@ const flags = {
     placeholder: 'FILE',
     description: 'static bearer tokens, one per line: token,user,uid,"group1,group2"',
   },
+  'node-monitor-grace-period': {
+    kind: 'string',
+    placeholder: 'DURATION',
+    default: '40s',
+    description: 'a node silent this long is marked Unknown and tainted unreachable',
+  },
+  'simulated-nodes': {
+    kind: 'number',
+    placeholder: 'N',
+    default: 0,
+    description: 'run N simulated nodes in this process (no containers; for tests and scale work)',
+  },
+  ...simulatedNodeFlags,
 } as const;
 
 export const serverCommand = defineCommand({
@@ -48,10 +63,23 @@ export const serverCommand = defineCommand({
     'Starts a server with its datastore (the embedded SQLite database in the data directory,',
     'or an etcd cluster named with --datastore-endpoint) and the Kubernetes API over HTTPS.',
     'Writes DIR/admin.kubeconfig for kubectl. Runs until SIGINT or SIGTERM.',
+    'Agents join with a token from --token-auth-file whose user is in group system:masters',
+    '(system:nodes once RBAC is enforced).',
   ],
   flags,
   async run(values, ctx) {
     const opts = { dataDir: resolve(values['data-dir']), datastoreEndpoint: values['datastore-endpoint'] };
+    let graceMs: number;
+    let simulated: ReturnType<typeof simulatorConfig>;
+    try {
+      graceMs = parseDuration(values['node-monitor-grace-period']);
+      simulated = simulatorConfig(values['simulated-nodes'], values);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (graceMs <= 0) throw new UsageError('--node-monitor-grace-period must be above 0');
+    // Simulated nodes renew their Leases often enough for a short grace period too.
+    simulated.leaseRenewMs = Math.min(10_000, Math.max(100, Math.floor(graceMs / 4)));
     let description: string;
     try {
       description = describeDatastore(datastoreTarget(opts));
@@ -71,6 +99,8 @@ export const serverCommand = defineCommand({
         tlsSans: values['tls-san'] ?? [],
         ...(values['token-auth-file'] ? { tokenAuthFile: values['token-auth-file'] } : {}),
         serviceIP: '10.43.0.1',
+        controllerSettings: { nodeLifecycle: { gracePeriodMs: graceMs } },
+        simulatedNodes: simulated,
         log: (m) => ctx.err(`k8ts server: ${m}`),
       });
       try {

@@ -6,15 +6,54 @@
 import type { Client } from '../client/client.js';
 import { InformerFactory } from '../client/factory.js';
 import { LeaderElector } from '../client/leader.js';
+import { CronJobController } from './cronjob/controller.js';
+import { DaemonSetController } from './daemonset/controller.js';
+import { DeploymentController } from './deployment/controller.js';
+import { DisruptionController } from './disruption/controller.js';
+import { EndpointsController } from './endpoints/controller.js';
+import { EndpointSliceController } from './endpointslice/controller.js';
 import type { Controller, ControllerContext } from './framework/controller.js';
 import { ApiEventRecorder } from './framework/recorder.js';
+import { GarbageCollector } from './garbagecollector/controller.js';
+import { JobController } from './job/controller.js';
+import { NamespaceController } from './namespace/controller.js';
+import { type NodeLifecycleSettings, nodeLifecycleController } from './nodelifecycle/index.js';
+import { PodGcController, type PodGcOptions } from './podgc/controller.js';
+import { ReplicaSetController } from './replicaset/controller.js';
+import { ReplicationControllerController } from './replicationcontroller/controller.js';
+import { ResourceQuotaController } from './resourcequota/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
+import { StatefulSetController } from './statefulset/controller.js';
+import { TtlAfterFinishedController } from './ttlafterfinished/controller.js';
 
-export type ControllerFactory = (ctx: ControllerContext) => Controller;
+/** Tunables from the server's flags, for the controllers that have any. */
+export interface ControllerSettings {
+  nodeLifecycle?: NodeLifecycleSettings;
+  /** `--terminated-pod-gc-threshold` and the like. */
+  podGC?: PodGcOptions;
+}
+
+export type ControllerFactory = (ctx: ControllerContext, settings: ControllerSettings) => Controller;
 
 /** Every controller, by name. Each folder under src/controllers/ adds its own here. */
 export const CONTROLLERS: Record<string, ControllerFactory> = {
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
+  replicaset: (ctx) => new ReplicaSetController(ctx),
+  replicationcontroller: (ctx) => new ReplicationControllerController(ctx),
+  deployment: (ctx) => new DeploymentController(ctx),
+  garbagecollector: (ctx) => new GarbageCollector(ctx),
+  namespace: (ctx) => new NamespaceController(ctx),
+  endpoints: (ctx) => new EndpointsController(ctx),
+  endpointslice: (ctx) => new EndpointSliceController(ctx),
+  disruption: (ctx) => new DisruptionController(ctx),
+  resourcequota: (ctx) => new ResourceQuotaController(ctx),
+  nodelifecycle: (ctx, s) => nodeLifecycleController(ctx, s.nodeLifecycle),
+  statefulset: (ctx) => new StatefulSetController(ctx),
+  daemonset: (ctx) => new DaemonSetController(ctx),
+  job: (ctx) => new JobController(ctx),
+  cronjob: (ctx) => new CronJobController(ctx),
+  'ttl-after-finished': (ctx) => new TtlAfterFinishedController(ctx),
+  podgc: (ctx, s) => new PodGcController(ctx, s.podGC),
 };
 
 export interface ManagerOptions {
@@ -24,6 +63,7 @@ export interface ManagerOptions {
   now?: () => number;
   /** Names of controllers to run (default: all). */
   enabled?: string[];
+  settings?: ControllerSettings;
 }
 
 export class ControllerManager {
@@ -51,7 +91,7 @@ export class ControllerManager {
       now: this.opts.now ?? Date.now,
     };
     const names = this.opts.enabled ?? Object.keys(CONTROLLERS);
-    const controllers = names.map((n) => CONTROLLERS[n]!(ctx));
+    const controllers = names.map((n) => CONTROLLERS[n]!(ctx, this.opts.settings ?? {}));
     informers.start(signal);
     await Promise.all(
       controllers.map((c) =>

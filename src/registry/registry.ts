@@ -1,14 +1,16 @@
 /**
  * The registry: one generic store per served resource over one storage, sharing one set
  * of watch caches, plus the admission that every write passes (namespace lifecycle:
- * objects go only into namespaces that exist and are not terminating).
+ * objects go only into namespaces that exist and are not terminating; then LimitRanger
+ * and ResourceQuota, in ./admission/).
  */
 import { ApiError, Errors } from '../apiserver/errors.js';
 import type { Store } from '../storage/types.js';
+import { admitResources } from './admission/admit.js';
 import { CacheSet } from './cache/cache-set.js';
 import { GenericStore, type StoreEnv } from './generic/store.js';
 import { resourceDefs } from './resources/index.js';
-import type { KObject, ResourceDef } from './types.js';
+import type { KObject, RequestContext, ResourceDef } from './types.js';
 
 export const REGISTRY_ROOT = '/registry/';
 
@@ -26,7 +28,7 @@ export class Registry {
       store: storage,
       caches: this.caches,
       now: opts.now ?? Date.now,
-      admit: (op, def, obj, old) => this.admit(op, def, obj, old),
+      admit: (op, def, obj, old, ctx) => this.admit(op, def, obj, old, ctx),
     };
     for (const def of resourceDefs()) {
       const s = new GenericStore(def, env);
@@ -53,7 +55,13 @@ export class Registry {
     def: ResourceDef,
     obj: KObject,
     _old: KObject | undefined,
+    ctx?: RequestContext,
   ): Promise<void> {
+    await this.admitNamespace(op, def, obj);
+    await admitResources(this, op, def, obj, ctx);
+  }
+
+  private async admitNamespace(op: 'create' | 'update', def: ResourceDef, obj: KObject): Promise<void> {
     if (op !== 'create' || !def.info.namespaced) return;
     const ns = obj.metadata?.namespace ?? '';
     const cached = this.namespaces.cache.objects.get(this.namespaces.key('', ns));

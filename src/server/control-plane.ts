@@ -8,18 +8,29 @@ import { hostname } from 'node:os';
 import { ApiServer, type ApiServerConfig } from '../apiserver/server.js';
 import { Client } from '../client/client.js';
 import { InProcessTransport } from '../client/inprocess.js';
-import { ControllerManager } from '../controllers/manager.js';
+import { ControllerManager, type ControllerSettings } from '../controllers/manager.js';
+import type { SimulatorConfig } from '../kubelet/simulated/config.js';
+import { Simulator } from '../kubelet/simulated/simulator.js';
 import type { UserInfo } from '../registry/types.js';
+import { runElectedScheduler } from '../scheduler/elected.js';
 
 export interface ControlPlaneOptions extends ApiServerConfig {
   /** Controllers to run (default: all); an empty list runs none. */
   controllers?: string[];
+  /** Flag-given tunables of the controllers (grace periods...). */
+  controllerSettings?: ControllerSettings;
+  /** Simulated nodes to run in this process (none when absent or count is 0). */
+  simulatedNodes?: SimulatorConfig;
+  /** Run the scheduler (default true), under leader election on the kube-scheduler Lease. */
+  scheduler?: boolean;
 }
 
 export interface ControlPlane {
   api: ApiServer;
   /** A client acting as `user`, straight into the API server's handler chain. */
   clientAs(user: UserInfo): Client;
+  /** The node simulator, when simulated nodes were asked for. */
+  simulator?: Simulator;
   stop(): Promise<void>;
 }
 
@@ -35,14 +46,38 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       identity,
       log: (m) => opts.log(`controller-manager: ${m}`),
       ...(opts.controllers ? { enabled: opts.controllers } : {}),
+      ...(opts.controllerSettings ? { settings: opts.controllerSettings } : {}),
     });
     running.push(
       manager.run(ac.signal).catch((err: unknown) => opts.log(`controller-manager: ${(err as Error).stack}`)),
     );
   }
+  if (opts.scheduler !== false) {
+    const client = clientAs({ name: 'system:kube-scheduler', groups: ['system:masters'] });
+    const log = (m: string) => opts.log(`scheduler: ${m}`);
+    running.push(
+      runElectedScheduler({ client, identity, log }, ac.signal).catch((err: unknown) =>
+        log(`${(err as Error).stack}`),
+      ),
+    );
+  }
+  let simulator: Simulator | undefined;
+  if (opts.simulatedNodes && opts.simulatedNodes.count > 0) {
+    // One client for every simulated kubelet. Authorization admits only system:masters for
+    // now; once RBAC is evaluated, system:nodes is the group that matters.
+    simulator = new Simulator({
+      client: clientAs({ name: 'system:node-simulator', groups: ['system:nodes', 'system:masters'] }),
+      config: opts.simulatedNodes,
+      log: (m) => opts.log(`simulated nodes: ${m}`),
+    });
+    running.push(
+      simulator.run(ac.signal).catch((err: unknown) => opts.log(`simulated nodes: ${(err as Error).stack}`)),
+    );
+  }
   return {
     api,
     clientAs,
+    ...(simulator ? { simulator } : {}),
     async stop() {
       ac.abort();
       await Promise.all(running);

@@ -37,6 +37,20 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>): P
   assert.fail(`gave up waiting for ${what}`);
 }
 
+/** Resolves like `p`, or fails with `what` if `p` has not settled within WAIT_MS. */
+async function within<T>(what: string, p: Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const timeout = sleep(WAIT_MS, undefined, { signal: ac.signal }).then(
+    () => assert.fail(`gave up waiting for ${what}`),
+    () => undefined as never,
+  );
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    ac.abort();
+  }
+}
+
 /** Runs `call`, which must fail with an ApiException; returns its code and the parsed Status body. */
 async function apiError(
   call: () => Promise<unknown>,
@@ -164,8 +178,12 @@ function clientSuite(name: string, start: () => Promise<Backend>): void {
 
       await apps.deleteNamespacedDeployment({ name: 'web', namespace: ns, propagationPolicy: 'Background' });
       await waitFor('the deleted Deployment to be gone', async () => {
-        const err = await apiError(() => apps.readNamespacedDeployment({ name: 'web', namespace: ns }));
-        return err.code === 404;
+        try {
+          await apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+          return false;
+        } catch (err) {
+          return err instanceof ApiException && err.code === 404;
+        }
       });
     });
 
@@ -201,12 +219,41 @@ function clientSuite(name: string, start: () => Promise<Backend>): void {
       await core.deleteNamespacedConfigMap({ name: 'race', namespace: ns });
     });
 
+    it('starts a watch response before any event arrives', async () => {
+      // Clients wait for the response headers before they consider a watch open (the
+      // informer's start() does), so the server must send them without waiting for an event.
+      const start = await core.listNamespacedConfigMap({ namespace: ns });
+      let ended: unknown = 'open';
+      const opened = new Watch(kc).watch(
+        `/api/v1/namespaces/${ns}/configmaps`,
+        { resourceVersion: start.metadata?.resourceVersion },
+        () => undefined,
+        (err: unknown) => {
+          ended = err;
+        },
+      );
+      try {
+        const watch = await within('the watch response headers while nothing changes', opened);
+        watch.abort();
+        await waitFor('the watch to report it ended', () => ended !== 'open');
+      } finally {
+        // If the headers never came, a change flushes them so the request can be ended.
+        if (ended === 'open') {
+          await core.createNamespacedConfigMap({ namespace: ns, body: configMap('flush', {}, {}) });
+          (await within('the watch to open after a change', opened)).abort();
+          await core.deleteNamespacedConfigMap({ name: 'flush', namespace: ns });
+        }
+      }
+    });
+
     it('watches ADDED, MODIFIED and DELETED', async () => {
       const path = `/api/v1/namespaces/${ns}/configmaps`;
       const start = await core.listNamespacedConfigMap({ namespace: ns });
       const events: { type: string; name: string; data: Record<string, string> | undefined }[] = [];
       let ended: unknown = 'open';
-      const watch = await new Watch(kc).watch(
+      // Watching from the list's resourceVersion: changes made from here on are delivered
+      // even if they happen before the response has started.
+      const opened = new Watch(kc).watch(
         path,
         { resourceVersion: start.metadata?.resourceVersion },
         (type, obj: V1ConfigMap) => {
@@ -223,6 +270,7 @@ function clientSuite(name: string, start: () => Promise<Backend>): void {
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         );
         await core.deleteNamespacedConfigMap({ name: 'watched', namespace: ns });
+        await within('the watch to open', opened);
         await waitFor('three watch events', () => events.length >= 3);
         assert.equal(ended, 'open', 'the watch ended early');
         assert.deepEqual(
@@ -235,7 +283,7 @@ function clientSuite(name: string, start: () => Promise<Backend>): void {
         );
         assert.deepEqual(events[1]?.data, { v: '2' });
       } finally {
-        watch.abort();
+        (await within('the watch to open', opened)).abort();
       }
       await waitFor('the watch to report it ended', () => ended !== 'open');
     });
@@ -260,7 +308,7 @@ function clientSuite(name: string, start: () => Promise<Backend>): void {
       });
       try {
         // start() resolves once the initial list is in the cache and the watch is open.
-        await informer.start();
+        await within('the informer to sync', informer.start());
         assert.deepEqual(seen, ['add pre']);
         assert.deepEqual(
           informer.list(ns).map((o) => o.metadata?.name),

@@ -1,5 +1,6 @@
 /** What a resource handler needs about the request it serves. */
 import type { GenericStore } from '../../registry/generic/store.js';
+import type { Registry } from '../../registry/registry.js';
 import type { RequestContext } from '../../registry/types.js';
 import type { Req, Res } from '../http/types.js';
 import type { ResourceRequest } from '../request-info.js';
@@ -10,6 +11,8 @@ export interface ResourceCall {
   info: ResourceRequest;
   query: URLSearchParams;
   store: GenericStore;
+  /** Every store, for subresources that touch another resource (eviction reads budgets). */
+  registry: Registry;
   ctx: RequestContext;
   now: number;
 }

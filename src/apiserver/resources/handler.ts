@@ -1,11 +1,13 @@
 /**
- * Dispatches a resource request to its verb: the main resource, its status, scale and
- * binding subresources. Connect subresources (log, exec, attach, portforward) belong to
- * the kubelet and answer 404 until a node serves them.
+ * Dispatches a resource request to its verb: the main resource, its status, scale,
+ * binding, eviction and (namespaces) finalize subresources. Connect subresources (log,
+ * exec, attach, portforward) belong to the kubelet and answer 404 until a node serves them.
  */
 import { Errors } from '../errors.js';
 import { bindPod } from './binding.js';
 import type { ResourceCall } from './context.js';
+import { evictPod } from './eviction.js';
+import { finalizeNamespace } from './finalize.js';
 import { getObject, listObjects } from './read.js';
 import { handleScale } from './scale.js';
 import { watchObjects } from './watch.js';
@@ -20,6 +22,8 @@ export async function handleResource(call: ResourceCall): Promise<void> {
     if (!declared || !info.name) throw Errors.pathNotFound();
     if (sub === 'scale') return handleScale(call);
     if (sub === 'binding' && info.verb === 'create') return bindPod(call);
+    if (sub === 'eviction' && info.verb === 'create') return evictPod(call);
+    if (sub === 'finalize' && store.info.plural === 'namespaces') return finalizeNamespace(call);
     if (sub === 'status') {
       if (info.verb === 'get') return getObject(call);
       if (info.verb === 'update') return updateResource(call);

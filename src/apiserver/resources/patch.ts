@@ -1,8 +1,10 @@
 /**
  * PATCH bodies: JSON patch, JSON merge patch, strategic merge patch, and apply patches
- * (server-side apply, for now merged like a strategic patch without field ownership).
+ * (server-side apply: the configuration is merged in and its fields owned by the
+ * `fieldManager`, with conflicts answered 409 unless `force=true`).
  * A malformed patch is 400; a patch that cannot apply to the object is 422.
  */
+import { ApplyError, apply, conflictCauses, conflictMessage, listTypesFor } from '../../api/apply/index.js';
 import {
   applyJsonPatch,
   applyMergePatch,
@@ -11,6 +13,8 @@ import {
   PatchError,
   patchMetaFor,
 } from '../../api/patch/index.js';
+import { timestamp } from '../../registry/generic/meta.js';
+import { applyTypeOf } from '../../registry/generic/write.js';
 import type { KObject } from '../../registry/types.js';
 import { ApiError, Errors } from '../errors.js';
 import { asObject, parseText } from '../http/body.js';
@@ -60,16 +64,9 @@ function patchObject(
 ): KObject {
   const { store, info } = call;
   const patch = parseText(body, kind === 'apply' ? 'yaml' : 'json') as Json;
-  if (kind === 'apply') {
-    const applied = asObject(patch, 'object') as KObject;
-    if (!current) return applied;
-    return withPatchErrors(() =>
-      applyStrategicMergePatch(
-        current as Json,
-        applied as Json,
-        patchMetaFor(store.info.group, store.info.version, store.info.kind),
-      ),
-    );
+  if (kind === 'apply') return applyConfiguration(call, asObject(patch, 'object'), current);
+  if (call.query.has('force')) {
+    throw patchOptionsInvalid('Forbidden', 'force', 'Forbidden: may not be specified for non-apply patch');
   }
   if (!current) return store.notFound(info.name);
   return withPatchErrors(() => {
@@ -86,6 +83,60 @@ function patchObject(
         );
     }
   });
+}
+
+function patchOptionsInvalid(type: string, field: string, detail: string): ApiError {
+  return Errors.invalid(
+    'PatchOptions',
+    'meta.k8s.io',
+    '',
+    [{ type: `FieldValue${type}`, field, message: detail }],
+    `PatchOptions.meta.k8s.io "" is invalid: ${field}: ${detail}`,
+  );
+}
+
+/** Go's strconv.ParseBool, as query parameters are decoded. */
+function queryBool(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  if (v === null) return false;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  throw Errors.badRequest(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+}
+
+/**
+ * Server-side apply of a configuration for the request's `fieldManager` (required). The
+ * scale subresource applies to the Scale view, whose ownership is recorded as an update.
+ */
+function applyConfiguration(call: ResourceCall, applied: object, current: KObject | undefined): KObject {
+  const { store, info, query } = call;
+  const manager = query.get('fieldManager') ?? '';
+  if (!manager)
+    throw patchOptionsInvalid('Required', 'fieldManager', 'Required value: is required for apply patch');
+  const force = queryBool(query, 'force');
+  const scale = info.subresource === 'scale';
+  const { group, version } = store.info;
+  let r: ReturnType<typeof apply>;
+  try {
+    r = apply(current, applied, manager, {
+      force,
+      apiVersion: scale ? 'autoscaling/v1' : group ? `${group}/${version}` : version,
+      kind: scale ? 'Scale' : store.info.kind,
+      now: timestamp(call.now),
+      schema: scale ? listTypesFor('autoscaling', 'v1', 'Scale') : applyTypeOf(store),
+      ...(info.subresource ? { subresource: info.subresource } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    // The API server answers malformed configurations it cannot type with a bare 500.
+    throw err.code === 400 ? Errors.badRequest(err.message) : new ApiError(500, '', err.message);
+  }
+  if ('conflicts' in r) {
+    throw new ApiError(409, 'Conflict', conflictMessage(r.conflicts), {
+      causes: conflictCauses(r.conflicts),
+    });
+  }
+  return r.object as KObject;
 }
 
 function withPatchErrors(f: () => Json): KObject {

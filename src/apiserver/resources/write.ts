@@ -40,6 +40,8 @@ export async function patchResource(call: ResourceCall): Promise<void> {
     apply: (current) => applyPatchBody(call, kind, body, current),
     createIfMissing: isApply,
     requireResourceVersion: false,
+    // Server-side apply keeps metadata.managedFields itself.
+    managedFieldsSet: isApply,
   });
   respondObject(call, result.object, result.created ? 201 : 200);
 }

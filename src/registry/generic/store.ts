@@ -11,7 +11,7 @@ import { isStorageError } from '../../storage/errors.js';
 import type { Store } from '../../storage/types.js';
 import type { CacheSet } from '../cache/cache-set.js';
 import type { CacheWatcher, ResourceCache } from '../cache/resource-cache.js';
-import type { KObject, ResourceDef, Strategy } from '../types.js';
+import type { KObject, RequestContext, ResourceDef, Strategy } from '../types.js';
 import { decode } from './meta.js';
 import type { ListOptions, ListResult, WatchOptions } from './options.js';
 import { listFromStorage, parseResourceVersion, tooLargeResourceVersion } from './read.js';
@@ -27,6 +27,7 @@ export interface StoreEnv {
     def: ResourceDef,
     obj: KObject,
     old: KObject | undefined,
+    ctx?: RequestContext,
   ) => Promise<void>;
 }
 

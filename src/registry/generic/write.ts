@@ -5,12 +5,20 @@
  * lost compare-and-swap only when the client did not pin a resourceVersion.
  */
 
+import {
+  listTypesFor,
+  sameExceptManagedFieldsTimes,
+  type TypeDef,
+  updateManagedFields,
+} from '../../api/apply/index.js';
+import { componentSchemas } from '../../api/openapi/load.js';
+import type { SchemaMap } from '../../api/openapi/schema.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/index.js';
 import { Errors } from '../../apiserver/errors.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { KeyValue } from '../../storage/types.js';
 import { deepEqual } from '../../util/deep-equal.js';
-import type { KObject, RequestContext, Strategy } from '../types.js';
+import type { KObject, ObjectMeta, RequestContext, Strategy } from '../types.js';
 import { throwIfInvalid } from './invalid.js';
 import { decode, encode, fillCreateMeta, keepSystemMeta, meta, randomSuffix, timestamp } from './meta.js';
 import type { DeleteOptions } from './options.js';
@@ -23,6 +31,7 @@ export async function createObject(
   ctx: RequestContext,
   namespace: string,
   obj: KObject,
+  opts: { managedFieldsSet?: boolean } = {},
 ): Promise<KObject> {
   const m = meta(obj);
   if (s.info.namespaced) {
@@ -42,7 +51,8 @@ export async function createObject(
   const st = s.strategy;
   st.defaults?.(obj);
   st.prepareForCreate?.(obj);
-  await s.env.admit?.('create', s.def, obj, undefined);
+  await s.env.admit?.('create', s.def, obj, undefined, ctx);
+  if (!opts.managedFieldsSet) trackManagedFields(s, ctx, undefined, obj, '');
   const errors = validateObjectMeta(m, {
     namespaced: s.info.namespaced,
     nameValidator: st.nameRule ?? 'subdomain',
@@ -77,6 +87,8 @@ export interface UpdateRequest {
   createIfMissing: boolean;
   /** PUT requires a resourceVersion unless the strategy allows unconditional updates. */
   requireResourceVersion: boolean;
+  /** `apply` already maintained metadata.managedFields (server-side apply): leave them be. */
+  managedFieldsSet?: boolean;
   /** Hooks to use instead of the resource's (a subresource with rules of its own, like binding). */
   strategy?: Strategy;
 }
@@ -99,7 +111,8 @@ export async function updateObject(
     if (!old) {
       if (!req.createIfMissing) s.notFound(name);
       m.name = name;
-      return { object: await createObject(s, ctx, namespace, obj), created: true };
+      const created = await createObject(s, ctx, namespace, obj, { managedFieldsSet: req.managedFieldsSet });
+      return { object: created, created: true };
     }
     const pinned = m.resourceVersion;
     if (pinned && pinned !== String(cur.modRevision)) throw Errors.modified(s.gr, name);
@@ -117,7 +130,8 @@ export async function updateObject(
     keepSystemMeta(obj, old);
     st.defaults?.(obj);
     st.prepareForUpdate?.(obj, old);
-    await s.env.admit?.('update', s.def, obj, old);
+    await s.env.admit?.('update', s.def, obj, old, ctx);
+    if (!req.managedFieldsSet) trackManagedFields(s, ctx, old, obj, req.subresource);
     const errors = [
       ...validateObjectMeta(m, { namespaced: s.info.namespaced, nameValidator: st.nameRule ?? 'subdomain' }),
       ...validateObjectMetaUpdate(m, old.metadata ?? {}),
@@ -126,7 +140,8 @@ export async function updateObject(
     ];
     throwIfInvalid(s.info, name, errors);
     m.resourceVersion = old.metadata!.resourceVersion;
-    if (deepEqual(obj, old)) return { object: old, created: false };
+    // A write that would change nothing but managedFields times is no write.
+    if (deepEqual(obj, old) || sameExceptManagedFieldsTimes(obj, old)) return { object: old, created: false };
     if (ctx.dryRun) return { object: obj, created: false };
     try {
       if (readyToRemove(s, obj, old)) {
@@ -149,6 +164,47 @@ export async function updateObject(
       return s.storageError(err, name);
     }
   }
+}
+
+let components: SchemaMap | undefined | null = null;
+
+/** The apply type of the store's kind (lists and maps by their merge markers). */
+export function applyTypeOf(s: GenericStore): TypeDef {
+  if (components === null) {
+    try {
+      components = componentSchemas();
+    } catch {
+      // Without the generated schemas, kinds are typed as unknown ones (lists atomic).
+      components = undefined;
+    }
+  }
+  return listTypesFor(s.info.group, s.info.version, s.info.kind, components);
+}
+
+/**
+ * Records a write in metadata.managedFields, as the API server does for every write but an
+ * apply: the writer (ctx.fieldManager, else `unknown`) owns what it set or changed. Only the
+ * main resource and its status and scale subresources are tracked.
+ */
+function trackManagedFields(
+  s: GenericStore,
+  ctx: RequestContext,
+  old: KObject | undefined,
+  obj: KObject,
+  subresource: string,
+): void {
+  if (subresource !== '' && subresource !== 'status' && subresource !== 'scale') return;
+  const r = updateManagedFields(old && s.out(old), s.out(obj), ctx.fieldManager ?? '', {
+    operation: 'Update',
+    apiVersion: s.info.group ? `${s.info.group}/${s.info.version}` : s.info.version,
+    kind: s.info.kind,
+    now: timestamp(s.env.now()),
+    schema: applyTypeOf(s),
+    ...(subresource ? { subresource } : {}),
+  });
+  const m = meta(obj);
+  if (r.managedFields) m.managedFields = r.managedFields as ObjectMeta['managedFields'];
+  else delete m.managedFields;
 }
 
 /** An object marked for deletion with no finalizers left and no grace period is removed. */

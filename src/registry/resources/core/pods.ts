@@ -64,9 +64,27 @@ function validatePodUpdate(obj: KObject, old: KObject): FieldError[] {
   return [{ type: 'FieldValueForbidden', field: 'spec', detail: MUTABLE.slice('spec: Forbidden: '.length) }];
 }
 
+/**
+ * The DefaultTolerationSeconds admission plugin: a new pod tolerates the `not-ready` and
+ * `unreachable` NoExecute taints for 300 s unless it already tolerates them, so that its
+ * node's brief outages do not evict it at once. Create only.
+ */
+export function addDefaultTolerations(spec: Obj | undefined): void {
+  if (!spec) return;
+  const tolerations = Array.isArray(spec['tolerations']) ? (spec['tolerations'] as Obj[]) : [];
+  const covers = (key: string) =>
+    tolerations.some((t) => (t['key'] === key || !t['key']) && (t['effect'] === 'NoExecute' || !t['effect']));
+  const added: Obj[] = [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (!covers(key)) added.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  if (added.length > 0) spec['tolerations'] = [...tolerations, ...added];
+}
+
 export function podsDef(): ResourceDef {
   return specStatus(findResource('', 'v1', 'pods')!, {
     defaults: (obj) => defaultPodSpec(obj['spec']),
+    prepareForCreate: (obj) => addDefaultTolerations(obj['spec'] as Obj | undefined),
     initialStatus: (obj) => ({ phase: 'Pending', qosClass: qosClass(obj['spec'] as Obj) }),
     validate: validatePod,
     validateUpdate: validatePodUpdate,

@@ -52,6 +52,49 @@ function nodeRoles(o: KObject): string {
   return roles.length ? roles.sort().join(',') : '<none>';
 }
 
+function nodeAddress(o: KObject, type: string): string {
+  const addrs = (field(o, 'status.addresses') as Obj[] | undefined) ?? [];
+  return str(addrs.find((a) => a['type'] === type)?.['address']);
+}
+
+const nodeInfo = (o: KObject, key: string) => str(field(o, `status.nodeInfo.${key}`), '<unknown>');
+const ADDRESSES = 'List of addresses reachable to the node.';
+const NODE_COLUMNS = printer(
+  [
+    { column: col('Status', 'string', 'The status of the node'), cell: nodeStatus },
+    { column: col('Roles', 'string', 'The roles of the node'), cell: nodeRoles },
+  ],
+  [
+    { column: col('Internal-IP', 'string', ADDRESSES), cell: (o) => nodeAddress(o, 'InternalIP') },
+    { column: col('External-IP', 'string', ADDRESSES), cell: (o) => nodeAddress(o, 'ExternalIP') },
+    {
+      column: col('OS-Image', 'string', 'OS Image reported by the node.'),
+      cell: (o) => nodeInfo(o, 'osImage'),
+    },
+    {
+      column: col('Kernel-Version', 'string', 'Kernel Version reported by the node.'),
+      cell: (o) => nodeInfo(o, 'kernelVersion'),
+    },
+    {
+      column: col('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node.'),
+      cell: (o) => nodeInfo(o, 'containerRuntimeVersion'),
+    },
+  ],
+);
+
+/** kubectl's node columns: Version comes right after Age and is always shown. */
+const NODE_PRINTER: Printer = {
+  columns: [
+    ...NODE_COLUMNS.columns.slice(0, 4),
+    col('Version', 'string', 'Kubelet Version reported by the node.'),
+    ...NODE_COLUMNS.columns.slice(4),
+  ],
+  cells: (o, now) => {
+    const c = NODE_COLUMNS.cells(o, now);
+    return [...c.slice(0, 4), str(field(o, 'status.nodeInfo.kubeletVersion'), ''), ...c.slice(4)];
+  },
+};
+
 function endpointsCell(o: KObject): string {
   const out: string[] = [];
   for (const s of (o['subsets'] as Obj[] | undefined) ?? []) {
@@ -105,13 +148,7 @@ export function simpleCoreDefs(): ResourceDef[] {
     specStatus(core('nodes'), {
       statusOnCreate: true,
       allowUnconditionalUpdate: true,
-      printer: printer(
-        [
-          { column: col('Status', 'string', 'The status of the node'), cell: nodeStatus },
-          { column: col('Roles', 'string', 'The roles of the node'), cell: nodeRoles },
-        ],
-        [],
-      ),
+      printer: NODE_PRINTER,
     }),
     specStatus(core('persistentvolumes'), {
       initialStatus: () => ({ phase: 'Pending' }),

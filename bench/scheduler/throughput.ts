@@ -1,0 +1,79 @@
+/**
+ * One throughput measurement: watch the pods of a namespace, create N pods through the
+ * API at a fixed concurrency, and time from the first create sent to the last pod seen
+ * bound (spec.nodeName set) on the watch, i.e. what a user would observe. Also reports
+ * when the last create was acknowledged, so the share of the API server is visible.
+ */
+import type { HttpsTransport } from '../../src/client/https.js';
+import { runLoad } from '../lib/stats.js';
+import { post } from './cluster.js';
+
+export interface Throughput {
+  pods: number;
+  /** Seconds from the first create to the last pod seen bound. */
+  seconds: number;
+  podsPerSecond: number;
+  /** Seconds until every create was acknowledged. */
+  createSeconds: number;
+  /** Pods seen bound per node (for checking placement). */
+  perNode: Map<string, number>;
+}
+
+interface Event {
+  type: string;
+  object: { metadata?: { name?: string }; spec?: { nodeName?: string } };
+}
+
+export async function measure(
+  http: HttpsTransport,
+  namespace: string,
+  count: number,
+  concurrency: number,
+  body: (i: number) => string,
+  timeoutMs: number,
+): Promise<Throughput> {
+  const ac = new AbortController();
+  const bound = new Set<string>();
+  const perNode = new Map<string, number>();
+  let t0 = 0;
+  let tLast = 0;
+  let allBound: () => void = () => {};
+  const done = new Promise<void>((r) => {
+    allBound = r;
+  });
+  const list = await http.request('GET', `/api/v1/namespaces/${namespace}/pods?limit=1`);
+  const rv = (JSON.parse(list.body.toString('utf8')) as { metadata: { resourceVersion: string } }).metadata
+    .resourceVersion;
+  const watching = (async () => {
+    const path = `/api/v1/namespaces/${namespace}/pods?watch=1&resourceVersion=${rv}&allowWatchBookmarks=true`;
+    for await (const line of http.stream(path, ac.signal)) {
+      // Only events of bound pods are parsed: one per pod, not every event.
+      if (!line.includes('"nodeName"')) continue;
+      const ev = JSON.parse(line) as Event;
+      const node = ev.object.spec?.nodeName;
+      const name = ev.object.metadata?.name;
+      if (ev.type === 'DELETED' || !node || !name || bound.has(name)) continue;
+      bound.add(name);
+      perNode.set(node, (perNode.get(node) ?? 0) + 1);
+      if (bound.size === count) {
+        tLast = performance.now();
+        allBound();
+      }
+    }
+  })().catch(() => {});
+  t0 = performance.now();
+  await runLoad(count, concurrency, (i) => post(http, `/api/v1/namespaces/${namespace}/pods`, body(i)));
+  const createSeconds = (performance.now() - t0) / 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((r) => {
+    timer = setTimeout(r, timeoutMs);
+  });
+  await Promise.race([done, timedOut]);
+  clearTimeout(timer);
+  ac.abort();
+  await watching;
+  if (bound.size < count)
+    throw new Error(`only ${bound.size} of ${count} pods were bound within ${timeoutMs / 1000} s`);
+  const seconds = (tLast - t0) / 1000;
+  return { pods: count, seconds, podsPerSecond: count / seconds, createSeconds, perNode };
+}

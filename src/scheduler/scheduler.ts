@@ -1,0 +1,449 @@
+/**
+ * The scheduler: watches pods, nodes, namespaces and PriorityClasses through informers,
+ * queues the pods it is responsible for (no spec.nodeName, schedulerName
+ * `default-scheduler` or empty), and for each one in turn decides a node on its cache,
+ * assumes the pod there and binds it through `pods/NAME/binding` without waiting: many
+ * binds are in flight while the next decisions are made (decisions are serialized on the
+ * cache, which the assumed pods keep honest). A pod that fits nowhere gets its
+ * PodScheduled condition set to False/Unschedulable with kube-scheduler's message and a
+ * FailedScheduling event, may preempt lower-priority pods, and waits for a cluster event
+ * that may help it. Bind failures forget the assumption and retry after a backoff.
+ *
+ * It does I/O only through the client it is given; run(signal) runs until the signal
+ * aborts (the leader elector's term), then stops its informers and timers.
+ */
+import { keyOf } from '../client/cache.js';
+import type { Client, ResourceClient } from '../client/client.js';
+import { ApiStatusError, statusFrom } from '../client/errors.js';
+import { Informer } from '../client/informer.js';
+import type { EventRecorder } from '../controllers/framework/recorder.js';
+import type { KObject } from '../registry/types.js';
+import { Algorithm, type AlgorithmOptions } from './algorithm.js';
+import { SchedulerCache } from './cache.js';
+import type { ClusterEvent } from './events.js';
+import { fitErrorMessage, NO_NODES_MESSAGE } from './framework/diagnosis.js';
+import { newPodInfo, type PodInfo } from './pod-info.js';
+import { preempt } from './preemption.js';
+import { type PriorityClasses, type PriorityClassInfo, priorityClassInfo } from './priority.js';
+import { defaultProfile, type ProfileOptions } from './profile.js';
+import { type QueuedPod, type QueueOptions, SchedulingQueue } from './queue.js';
+import { nodeChangeMatters, podSpecChanged } from './watch-filters.js';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+type Obj = Record<string, unknown>;
+
+export interface SchedulerOptions extends AlgorithmOptions, ProfileOptions, QueueOptions {
+  client: Client;
+  recorder: EventRecorder;
+  log?: (msg: string) => void;
+  schedulerName?: string;
+  /** Binds in flight at once (default 256). */
+  maxBindsInFlight?: number;
+  /** Longest stretch of decisions before letting I/O run (default 20 ms). */
+  sliceMs?: number;
+}
+
+export interface SchedulerStats {
+  scheduled: number;
+  unschedulable: number;
+  bindErrors: number;
+  preemptions: number;
+  /** Milliseconds spent deciding (filters, scores, preemption). */
+  decideMs: number;
+  bindsInFlight: number;
+}
+
+function isAssigned(pod: KObject): boolean {
+  return Boolean((pod['spec'] as Obj | undefined)?.['nodeName']);
+}
+
+function isFinished(pod: KObject): boolean {
+  const phase = (pod['status'] as Obj | undefined)?.['phase'];
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+export class Scheduler {
+  readonly cache = new SchedulerCache();
+  readonly queue: SchedulingQueue;
+  readonly stats: SchedulerStats = {
+    scheduled: 0,
+    unschedulable: 0,
+    bindErrors: 0,
+    preemptions: 0,
+    decideMs: 0,
+    bindsInFlight: 0,
+  };
+  private readonly algorithm: Algorithm;
+  private readonly pods: ResourceClient;
+  private readonly podInformer: Informer;
+  private readonly nodeInformer: Informer;
+  private readonly nsInformer: Informer;
+  private readonly pcInformer: Informer;
+  private readonly classes = new Map<string, PriorityClassInfo>();
+  private readonly priorityClasses: PriorityClasses;
+  private readonly schedulerName: string;
+  private readonly log: (msg: string) => void;
+  private slotWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.log = opts.log ?? (() => {});
+    this.schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    this.queue = new SchedulingQueue(opts);
+    this.algorithm = new Algorithm(defaultProfile(opts), opts);
+    const client = opts.client;
+    this.pods = client.resource('', 'v1', 'pods');
+    const informer = (group: string, plural: string, fieldSelector?: string) =>
+      new Informer(client.resource(group, 'v1', plural), {
+        log: this.log,
+        ...(fieldSelector ? { fieldSelector } : {}),
+      });
+    this.podInformer = informer('', 'pods', 'status.phase!=Succeeded,status.phase!=Failed');
+    this.nodeInformer = informer('', 'nodes');
+    this.nsInformer = informer('', 'namespaces');
+    this.pcInformer = informer('scheduling.k8s.io', 'priorityclasses');
+    this.priorityClasses = {
+      get: (name) => this.classes.get(name),
+      globalDefault: () => {
+        for (const c of this.classes.values()) if (c.globalDefault) return c;
+        return undefined;
+      },
+    };
+    this.wireHandlers();
+  }
+
+  private podInfo(pod: KObject): PodInfo {
+    return newPodInfo(pod, this.priorityClasses);
+  }
+
+  private responsibleFor(pod: KObject): boolean {
+    const name = (pod['spec'] as Obj | undefined)?.['schedulerName'];
+    return name === undefined || name === '' || name === this.schedulerName;
+  }
+
+  private event(e: ClusterEvent): void {
+    this.queue.moveOnEvent(e);
+  }
+
+  private wireHandlers(): void {
+    this.pcInformer.addHandler({
+      onAdd: (pc) => this.classes.set(pc.metadata?.name ?? '', priorityClassInfo(pc)),
+      onUpdate: (_old, pc) => this.classes.set(pc.metadata?.name ?? '', priorityClassInfo(pc)),
+      onDelete: (pc) => this.classes.delete(pc.metadata?.name ?? ''),
+    });
+    this.nsInformer.addHandler({
+      onAdd: (ns) => this.cache.setNamespaceLabels(ns.metadata?.name ?? '', ns.metadata?.labels ?? {}),
+      onUpdate: (_old, ns) =>
+        this.cache.setNamespaceLabels(ns.metadata?.name ?? '', ns.metadata?.labels ?? {}),
+      onDelete: (ns) => this.cache.setNamespaceLabels(ns.metadata?.name ?? '', undefined),
+    });
+    this.nodeInformer.addHandler({
+      onAdd: (node) => {
+        this.cache.setNode(node);
+        this.event('NodeAdd');
+      },
+      onUpdate: (old, node) => {
+        this.cache.setNode(node);
+        if (nodeChangeMatters(old, node)) this.event('NodeUpdate');
+      },
+      onDelete: (node) => {
+        this.cache.removeNode(node.metadata?.name ?? '');
+        this.event('NodeDelete');
+      },
+    });
+    this.podInformer.addHandler({
+      onAdd: (pod) => this.podAdded(pod),
+      onUpdate: (old, pod) => this.podUpdated(old, pod),
+      onDelete: (pod) => this.podDeleted(pod),
+    });
+  }
+
+  private podAdded(pod: KObject): void {
+    if (isAssigned(pod)) {
+      this.cache.setBoundPod(this.podInfo(pod), isFinished(pod));
+      this.event('AssignedPodAdd');
+      return;
+    }
+    if (!this.responsibleFor(pod) || isFinished(pod)) return;
+    const pi = this.podInfo(pod);
+    if (pi.nominatedNodeName) this.cache.setNominated(pi, pi.nominatedNodeName);
+    if (!pi.terminating) this.queue.add(pi);
+  }
+
+  private podUpdated(old: KObject, pod: KObject): void {
+    if (isAssigned(pod)) {
+      const key = keyOf(pod);
+      if (!isAssigned(old)) this.queue.delete(key);
+      this.cache.setBoundPod(this.podInfo(pod), isFinished(pod));
+      this.event(isAssigned(old) ? 'AssignedPodUpdate' : 'AssignedPodAdd');
+      return;
+    }
+    if (!this.responsibleFor(pod)) return;
+    const pi = this.podInfo(pod);
+    this.cache.setNominated(pi, pi.nominatedNodeName);
+    if (pi.terminating || isFinished(pod)) {
+      this.queue.delete(pi.key);
+      return;
+    }
+    this.queue.update(pi, podSpecChanged(old, pod));
+  }
+
+  private podDeleted(pod: KObject): void {
+    const key = keyOf(pod);
+    if (isAssigned(pod) || this.cache.nodeOf(key) !== undefined) {
+      this.cache.removePod(key);
+      this.event('AssignedPodDelete');
+      return;
+    }
+    this.queue.delete(key);
+    const wasNominated = Boolean((pod['status'] as Obj | undefined)?.['nominatedNodeName']);
+    this.cache.removeNominated(key);
+    if (wasNominated) this.event('UnscheduledPodDelete');
+  }
+
+  /** Runs until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    const informers = [this.pcInformer, this.nsInformer, this.nodeInformer, this.podInformer];
+    // One child signal per informer: each adds its own abort listeners.
+    const stops = informers.map(() => new AbortController());
+    const stopAll = () => {
+      for (const s of stops) s.abort();
+    };
+    signal.addEventListener('abort', stopAll, { once: true });
+    const running = informers.map((i, n) => i.start(stops[n]!.signal));
+    await Promise.all(informers.map((i, n) => i.waitForSync(stops[n]!.signal)));
+    const timers = [
+      setInterval(() => this.queue.flushBackoff(), 1000),
+      setInterval(() => this.queue.flushUnschedulable(), 30_000),
+    ];
+    for (const t of timers) t.unref();
+    const onAbort = () => {
+      this.queue.close();
+      for (const w of this.slotWaiters.splice(0)) w();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.log(`caches synced (${this.cache.numNodes} nodes); scheduling`);
+    try {
+      await this.loop(signal);
+    } finally {
+      for (const t of timers) clearInterval(t);
+      signal.removeEventListener('abort', onAbort);
+      stopAll();
+      signal.removeEventListener('abort', stopAll);
+      await Promise.all(running);
+    }
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    const slice = this.opts.sliceMs ?? 20;
+    const maxBinds = this.opts.maxBindsInFlight ?? 256;
+    while (!signal.aborted) {
+      await this.queue.wait(signal);
+      let sliceStart = performance.now();
+      for (;;) {
+        if (signal.aborted) return;
+        if (this.stats.bindsInFlight >= maxBinds) {
+          await new Promise<void>((r) => this.slotWaiters.push(r));
+          sliceStart = performance.now();
+          continue;
+        }
+        const qp = this.queue.pop();
+        if (!qp) break;
+        this.scheduleOne(qp);
+        if (performance.now() - sliceStart > slice) {
+          // Let binds complete and informer events in before deciding more.
+          await new Promise<void>((r) => setImmediate(r));
+          sliceStart = performance.now();
+        }
+      }
+    }
+  }
+
+  /** One scheduling attempt (synchronous; the bind or status write it starts runs on its own). */
+  scheduleOne(qp: QueuedPod): void {
+    const pi = qp.pi;
+    if (pi.terminating || this.cache.nodeOf(pi.key) !== undefined) {
+      this.queue.done(pi.key);
+      return;
+    }
+    if (pi.gated) {
+      this.setCondition(
+        pi,
+        'SchedulingGated',
+        'Scheduling is blocked due to non-empty scheduling gates',
+        undefined,
+      );
+      this.queue.addUnschedulable(qp, new Set(['SchedulingGates']));
+      return;
+    }
+    const t0 = performance.now();
+    const decision = this.algorithm.schedule(this.cache, pi);
+    if (decision.kind === 'fit') {
+      this.stats.decideMs += performance.now() - t0;
+      this.cache.assume(pi, decision.node.name);
+      this.queue.done(pi.key);
+      void this.bind(qp, decision.node.name);
+      return;
+    }
+    this.stats.unschedulable++;
+    if (decision.kind === 'noNodes') {
+      this.stats.decideMs += performance.now() - t0;
+      this.failed(pi, NO_NODES_MESSAGE, undefined);
+      this.queue.addUnschedulable(qp, new Set());
+      return;
+    }
+    const { diagnosis, numAllNodes, state, filters } = decision;
+    const outcome = preempt(filters, state, diagnosis, numAllNodes, this.opts);
+    this.stats.decideMs += performance.now() - t0;
+    let nominate: string | null | undefined;
+    if (outcome.kind === 'nominate') {
+      nominate = outcome.node;
+      this.stats.preemptions++;
+      // The next attempt tries the nominated node first, even before the status write is seen.
+      qp.pi = { ...pi, nominatedNodeName: outcome.node };
+      this.cache.setNominated(qp.pi, outcome.node);
+      this.evict(pi, outcome.node, outcome.victims);
+      for (const p of outcome.displaced) {
+        this.cache.removeNominated(p.key);
+        void this.patchStatus(p, { nominatedNodeName: null });
+      }
+    } else {
+      diagnosis.postFilterMsg = outcome.message;
+      if (pi.nominatedNodeName) {
+        nominate = null;
+        this.cache.removeNominated(pi.key);
+      }
+    }
+    this.failed(pi, fitErrorMessage(numAllNodes, diagnosis), nominate);
+    this.queue.addUnschedulable(qp, diagnosis.unschedulablePlugins);
+  }
+
+  private failed(pi: PodInfo, message: string, nominate: string | null | undefined): void {
+    this.opts.recorder.event(podRef(pi.pod), 'Warning', 'FailedScheduling', message);
+    this.setCondition(pi, 'Unschedulable', message, nominate);
+  }
+
+  private async bind(qp: QueuedPod, nodeName: string): Promise<void> {
+    const pi = qp.pi;
+    this.stats.bindsInFlight++;
+    try {
+      const body = {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: pi.name, namespace: pi.namespace, uid: pi.uid },
+        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+      };
+      const res = await this.opts.client.transport.request(
+        'POST',
+        this.pods.path(pi.namespace, pi.name, 'binding'),
+        { body: JSON.stringify(body) },
+      );
+      if (res.status < 200 || res.status >= 300) throw statusFrom(res.status, res.body);
+      this.stats.scheduled++;
+      this.opts.recorder.event(
+        podRef(pi.pod),
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${pi.namespace}/${pi.name} to ${nodeName}`,
+      );
+    } catch (err) {
+      this.stats.bindErrors++;
+      this.cache.forget(pi.key);
+      this.event('AssignedPodDelete');
+      const gone = err instanceof ApiStatusError && err.code === 404;
+      const taken = err instanceof ApiStatusError && err.code === 409;
+      const live = this.podInformer.cache.get(pi.key);
+      if (gone || taken || !live || isAssigned(live)) return;
+      const message = `running Bind plugin "DefaultBinder": ${(err as Error).message}`;
+      this.log(`binding ${pi.key} to ${nodeName} failed: ${(err as Error).message}`);
+      this.opts.recorder.event(podRef(pi.pod), 'Warning', 'FailedScheduling', message);
+      this.queue.addBackoff(qp);
+    } finally {
+      this.stats.bindsInFlight--;
+      this.slotWaiters.shift()?.();
+    }
+  }
+
+  /** Deletes the victims of a preemption, marking each as preempted first. */
+  private evict(preemptor: PodInfo, nodeName: string, victims: readonly PodInfo[]): void {
+    for (const v of victims) {
+      void (async () => {
+        try {
+          await this.patchStatus(v, {
+            conditions: [
+              {
+                type: 'DisruptionTarget',
+                status: 'True',
+                reason: 'PreemptionByScheduler',
+                message: `${this.schedulerName}: preempting to accommodate a higher priority pod`,
+                lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+              },
+            ],
+          });
+          await this.pods.delete(v.namespace, v.name, v.uid ? { preconditions: { uid: v.uid } } : {});
+          this.opts.recorder.event(
+            podRef(v.pod),
+            'Normal',
+            'Preempted',
+            `Preempted by pod ${preemptor.uid} on node ${nodeName}`,
+          );
+        } catch (err) {
+          if (!(err instanceof ApiStatusError && err.code === 404))
+            this.log(`preempting ${v.key}: ${(err as Error).message}`);
+        }
+      })();
+    }
+  }
+
+  /**
+   * Sets the pod's PodScheduled condition to False with `reason` and `message` (and its
+   * nominated node: a name to set, null to clear, undefined to leave), unless it already says so.
+   */
+  private setCondition(
+    pi: PodInfo,
+    reason: string,
+    message: string,
+    nominate: string | null | undefined,
+  ): void {
+    const status = (pi.pod['status'] ?? {}) as Obj;
+    const conds = (status['conditions'] as Obj[] | undefined) ?? [];
+    const cur = conds.find((c) => c['type'] === 'PodScheduled');
+    const nominatedNow = (status['nominatedNodeName'] as string | undefined) ?? '';
+    const nominationSame = nominate === undefined || (nominate ?? '') === nominatedNow;
+    if (
+      cur?.['status'] === 'False' &&
+      cur['reason'] === reason &&
+      cur['message'] === message &&
+      nominationSame
+    )
+      return;
+    const condition: Obj = {
+      type: 'PodScheduled',
+      status: 'False',
+      reason,
+      message,
+      lastProbeTime: null,
+      lastTransitionTime:
+        cur?.['status'] === 'False' && cur['lastTransitionTime']
+          ? cur['lastTransitionTime']
+          : new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    };
+    const patch: Obj = { conditions: [condition] };
+    if (nominate !== undefined) patch['nominatedNodeName'] = nominate;
+    void this.patchStatus(pi, patch);
+  }
+
+  private async patchStatus(pi: PodInfo, status: Obj): Promise<void> {
+    try {
+      await this.pods.patch(pi.namespace, pi.name, { status }, 'strategic', { subresource: 'status' });
+    } catch (err) {
+      if (!(err instanceof ApiStatusError && err.code === 404))
+        this.log(`updating status of ${pi.key}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** The object an event is about (informer objects may lack kind and apiVersion). */
+function podRef(pod: KObject): KObject {
+  return pod.kind ? pod : { ...pod, kind: 'Pod', apiVersion: 'v1' };
+}
