@@ -101,12 +101,14 @@ async function runScenario(scenario: ScenarioName, opts: Options): Promise<Row> 
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const cluster = await startCluster(profileDir);
   const row: Row = { scenario, pods, podsPerSecond: 0 };
+  let window: [number, number] | undefined;
   try {
     const nodeRate = await createNodes(cluster.http, opts.nodes, opts.concurrency);
     // Let the scheduler's informer take the nodes in before the clock starts.
     await new Promise((r) => setTimeout(r, 1000));
     const r = await measure(
       cluster.http,
+      cluster.server.pid,
       'default',
       pods,
       opts.concurrency,
@@ -114,6 +116,7 @@ async function runScenario(scenario: ScenarioName, opts: Options): Promise<Row> 
       Math.max(120_000, pods * 20),
     );
     row.podsPerSecond = r.podsPerSecond;
+    window = r.window;
     const problem = checkPlacement(scenario, r.perNode);
     const ref = REFERENCE[scenario];
     const target = TARGET[scenario];
@@ -125,6 +128,11 @@ async function runScenario(scenario: ScenarioName, opts: Options): Promise<Row> 
         ` ${r.perNode.size} nodes used; ${opts.nodes} nodes created at ${fmt(nodeRate, 0)}/s` +
         (problem ? `  PLACEMENT WRONG: ${problem}` : ''),
     );
+    const msPerPod = (1000 * r.serverCpuSeconds) / pods;
+    console.log(
+      `${''.padEnd(14)} server CPU: ${fmt(r.serverCpuSeconds, 1)} s in ${fmt(r.seconds, 1)} s, ${fmt(msPerPod, 2)} ms per pod ` +
+        `(at most ~${fmt(1000 / msPerPod, 0)} pods/s with a core to itself)`,
+    );
     if (!opts.skipReferences && (scenario === 'basic' || scenario === 'spread')) {
       row.apiCeiling = await apiCeiling(cluster, scenario, Math.min(pods, 10_000), opts);
       console.log(
@@ -133,7 +141,7 @@ async function runScenario(scenario: ScenarioName, opts: Options): Promise<Row> 
     }
   } finally {
     await cluster.stop();
-    if (profileDir) printHotspots(profileDir);
+    if (profileDir && window) printHotspots(profileDir, window);
   }
   if (!opts.skipReferences) {
     const core = coreRate(scenario, opts.nodes, Math.min(pods, 20_000));

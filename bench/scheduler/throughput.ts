@@ -4,9 +4,11 @@
  * bound (spec.nodeName set) on the watch, i.e. what a user would observe. Also reports
  * when the last create was acknowledged, so the share of the API server is visible.
  */
+import { readFileSync } from 'node:fs';
 import type { HttpsTransport } from '../../src/client/https.js';
 import { runLoad } from '../lib/stats.js';
 import { post } from './cluster.js';
+import { monotonicMicros } from './profile.js';
 
 export interface Throughput {
   pods: number;
@@ -17,6 +19,22 @@ export interface Throughput {
   createSeconds: number;
   /** Pods seen bound per node (for checking placement). */
   perNode: Map<string, number>;
+  /** The measured window on the monotonic clock, in microseconds. */
+  window: [number, number];
+  /** CPU seconds the server process used in the window (all its threads). */
+  serverCpuSeconds: number;
+}
+
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 interface Event {
@@ -26,6 +44,7 @@ interface Event {
 
 export async function measure(
   http: HttpsTransport,
+  serverPid: number,
   namespace: string,
   count: number,
   concurrency: number,
@@ -37,6 +56,8 @@ export async function measure(
   const perNode = new Map<string, number>();
   let t0 = 0;
   let tLast = 0;
+  let usLast = 0;
+  let cpuLast = 0;
   let allBound: () => void = () => {};
   const done = new Promise<void>((r) => {
     allBound = r;
@@ -57,10 +78,14 @@ export async function measure(
       perNode.set(node, (perNode.get(node) ?? 0) + 1);
       if (bound.size === count) {
         tLast = performance.now();
+        usLast = monotonicMicros();
+        cpuLast = cpuSeconds(serverPid);
         allBound();
       }
     }
   })().catch(() => {});
+  const cpu0 = cpuSeconds(serverPid);
+  const us0 = monotonicMicros();
   t0 = performance.now();
   await runLoad(count, concurrency, (i) => post(http, `/api/v1/namespaces/${namespace}/pods`, body(i)));
   const createSeconds = (performance.now() - t0) / 1000;
@@ -75,5 +100,13 @@ export async function measure(
   if (bound.size < count)
     throw new Error(`only ${bound.size} of ${count} pods were bound within ${timeoutMs / 1000} s`);
   const seconds = (tLast - t0) / 1000;
-  return { pods: count, seconds, podsPerSecond: count / seconds, createSeconds, perNode };
+  return {
+    pods: count,
+    seconds,
+    podsPerSecond: count / seconds,
+    createSeconds,
+    perNode,
+    window: [us0, usLast],
+    serverCpuSeconds: cpuLast - cpu0,
+  };
 }

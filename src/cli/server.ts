@@ -6,6 +6,8 @@
  * It must not exit while the store is open: every way out closes the store first.
  */
 import { resolve } from 'node:path';
+import { CONTROLLERS } from '../controllers/manager.js';
+import { selectControllers } from '../controllers/selection.js';
 import { simulatedNodeFlags, simulatorConfig } from '../kubelet/simulated/config.js';
 import { parseDuration } from '../kubelet/simulated/duration.js';
 import { startControlPlane } from '../server/control-plane.js';
@@ -53,6 +55,12 @@ const flags = {
     default: 0,
     description: 'run N simulated nodes in this process (no containers; for tests and scale work)',
   },
+  controllers: {
+    kind: 'string',
+    placeholder: 'LIST',
+    default: '*',
+    description: "controllers to run: '*' all, 'name' one, '-name' all but one, comma-separated; '' none",
+  },
   ...simulatedNodeFlags,
 } as const;
 
@@ -71,9 +79,11 @@ export const serverCommand = defineCommand({
     const opts = { dataDir: resolve(values['data-dir']), datastoreEndpoint: values['datastore-endpoint'] };
     let graceMs: number;
     let simulated: ReturnType<typeof simulatorConfig>;
+    let controllers: string[];
     try {
       graceMs = parseDuration(values['node-monitor-grace-period']);
       simulated = simulatorConfig(values['simulated-nodes'], values);
+      controllers = selectControllers(values.controllers, Object.keys(CONTROLLERS));
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -99,6 +109,7 @@ export const serverCommand = defineCommand({
         tlsSans: values['tls-san'] ?? [],
         ...(values['token-auth-file'] ? { tokenAuthFile: values['token-auth-file'] } : {}),
         serviceIP: '10.43.0.1',
+        controllers,
         controllerSettings: { nodeLifecycle: { gracePeriodMs: graceMs } },
         simulatedNodes: simulated,
         log: (m) => ctx.err(`k8ts server: ${m}`),

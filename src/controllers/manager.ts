@@ -3,6 +3,7 @@
  * runs them while this process holds the `kube-controller-manager` lease, so that two
  * servers never run the same controller at once.
  */
+import { setMaxListeners } from 'node:events';
 import type { Client } from '../client/client.js';
 import { InformerFactory } from '../client/factory.js';
 import { LeaderElector } from '../client/leader.js';
@@ -82,6 +83,8 @@ export class ControllerManager {
   }
 
   private async lead(signal: AbortSignal): Promise<void> {
+    // Every informer and controller waits on this one signal.
+    setMaxListeners(0, signal);
     const informers = new InformerFactory(this.opts.client, this.opts.log);
     const ctx: ControllerContext = {
       client: this.opts.client,

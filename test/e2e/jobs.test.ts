@@ -99,9 +99,7 @@ describe('jobs with kubectl', { skip: !hasKubectl() && 'kubectl 1.32 is not inst
     assert.equal(condition(st, 'Failed')?.['message'], 'Job has reached the specified backoff limit');
     const pods = await podsOf('fail');
     assert.equal(pods.length, 2);
-    // The second pod was created only after the 10 s backoff that followed the first failure.
-    const times = pods.map((p) => Date.parse((p['metadata'] as Obj)['creationTimestamp'] as string)).sort();
-    assert.ok(times[1]! - times[0]! >= 10_000, `retried after ${times[1]! - times[0]!} ms`);
+    // (The 10 s backoff between the two pods is checked by the controller's tests, on its clock.)
     assert.ok(
       (await events('fail')).includes('BackoffLimitExceeded: Job has reached the specified backoff limit'),
     );
@@ -145,7 +143,10 @@ describe('jobs with kubectl', { skip: !hasKubectl() && 'kubectl 1.32 is not inst
         },
       }),
     ]);
-    assert.match(await ok(['get', 'cronjob', 'tick']), /tick\s+\*\/30 \* \* \* \*\s+<none>\s+False\s+0/);
+    assert.match(
+      await ok(['get', 'cronjob', 'tick']),
+      /tick\s+\*\/30 \* \* \* \*\s+<none>\s+(False|false)\s+0\s+<none>/,
+    );
     await ok(['create', 'job', 'manual', '--from=cronjob/tick']);
     await ok(['wait', '--for=condition=complete', 'job/manual', '--timeout=60s'], { timeoutMs: 70_000 });
   });

@@ -9,10 +9,11 @@ import type { Informer } from '../../client/informer.js';
 import type { KObject } from '../../registry/types.js';
 import { type ControllerContext, QueueController } from '../framework/controller.js';
 import { CONTROLLER_INDEX, controllerIndex, controllerRefOf } from '../framework/owner.js';
+import { cleanupFinishedJobs } from './active.js';
 import { CronError, parseSchedule } from './cron.js';
 import { asCronJob } from './jobs.js';
 import { nextScheduleDelay } from './schedule.js';
-import { type CronEnv, type CronStatus, cleanupFinishedJobs, scheduleInput, syncCronJob } from './sync.js';
+import { type CronEnv, type CronStatus, scheduleInput, syncCronJob } from './sync.js';
 import { isValidZone, localZone } from './zone.js';
 
 export interface CronJobControllerOptions {

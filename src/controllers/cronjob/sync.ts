@@ -1,20 +1,19 @@
 /**
- * One sync of one CronJob, on a private copy: forget finished and vanished Jobs from
- * `status.active` (noting the last success), remove finished Jobs beyond the history
- * limits, then, unless suspended or being deleted, start the Job of the most recent
+ * One sync of one CronJob, on a private copy: bring `status.active` up to date
+ * (active.ts), then, unless suspended or being deleted, start the Job of the most recent
  * activation that is due, honouring startingDeadlineSeconds and the concurrency policy.
  * Returns whether the status changed and when to look again (just after the next
  * activation). Events and their texts are upstream's.
  */
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
 import type { ResourceClient } from '../../client/client.js';
-import { isAlreadyExists, isNotFound } from '../../client/errors.js';
+import { isAlreadyExists } from '../../client/errors.js';
 import { timestamp } from '../../registry/generic/meta.js';
 import type { KObject } from '../../registry/types.js';
 import type { EventRecorder } from '../framework/recorder.js';
-import { finishedType, isFinished, isSucceeded } from '../job/conditions.js';
+import { deleteJob, reconcileActive, statusOf } from './active.js';
 import { CronError, parseSchedule, type Schedule } from './cron.js';
-import { byStartTime, type JobRef, jobFromTemplate, jobName, refTo, rfc1123z } from './jobs.js';
+import { type JobRef, jobFromTemplate, jobName, refTo, rfc1123z } from './jobs.js';
 import { dueScheduleTime, nextScheduleDelay, type ScheduleInput } from './schedule.js';
 import { isValidZone } from './zone.js';
 
@@ -37,104 +36,6 @@ export interface SyncResult {
   updated: boolean;
   requeueMs?: number;
   error?: unknown;
-}
-
-function statusOf(cj: KObject): CronStatus {
-  cj['status'] ??= {};
-  return cj['status'] as CronStatus;
-}
-
-function removeActive(cj: KObject, uid: string | undefined): void {
-  const st = statusOf(cj);
-  st.active = (st.active ?? []).filter((r) => r.uid !== uid);
-}
-
-async function deleteJob(env: CronEnv, cj: KObject, job: KObject): Promise<boolean> {
-  try {
-    await env.jobs.delete(job.metadata?.namespace, job.metadata?.name ?? '', {
-      propagationPolicy: 'Background',
-    });
-  } catch (err) {
-    env.recorder.event(cj, 'Warning', 'FailedDelete', `Deleted job: ${(err as Error).message}`);
-    return false;
-  }
-  removeActive(cj, job.metadata?.uid);
-  env.recorder.event(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${job.metadata?.name}`);
-  return true;
-}
-
-/** Removes the oldest finished Jobs beyond the successful and failed history limits. */
-export async function cleanupFinishedJobs(env: CronEnv, cj: KObject, jobs: KObject[]): Promise<boolean> {
-  const spec = (cj as CronJob).spec;
-  const limits = { Complete: spec?.successfulJobsHistoryLimit, Failed: spec?.failedJobsHistoryLimit };
-  let updated = false;
-  for (const type of ['Complete', 'Failed'] as const) {
-    const limit = limits[type];
-    if (limit === undefined || limit === null) continue;
-    const done = jobs.filter((j) => finishedType(j) === type).sort(byStartTime);
-    for (const j of done.slice(0, Math.max(0, done.length - limit))) {
-      if (await deleteJob(env, cj, j)) updated = true;
-    }
-  }
-  return updated;
-}
-
-/** Reconciles status.active with the CronJob's Jobs. Returns the (possibly re-read) CronJob. */
-async function reconcileActive(
-  env: CronEnv,
-  cjIn: KObject,
-  jobs: KObject[],
-): Promise<{ cj: KObject; updated: boolean }> {
-  let cj = cjIn;
-  let updated = false;
-  const inActive = (o: KObject, uid: string | undefined) =>
-    (statusOf(o).active ?? []).some((r) => r.uid === uid);
-  for (const j of jobs) {
-    const uid = j.metadata?.uid;
-    const found = inActive(cj, uid);
-    if (!found && !isFinished(j)) {
-      const fresh = await env.cronjobs.get(cj.metadata?.namespace, cj.metadata?.name ?? '');
-      if (inActive(fresh, uid)) {
-        cj = fresh;
-        continue;
-      }
-      env.recorder.event(
-        cj,
-        'Warning',
-        'UnexpectedJob',
-        `Saw a job that the controller did not create or forgot: ${j.metadata?.name}`,
-      );
-    } else if (found && isFinished(j)) {
-      removeActive(cj, uid);
-      env.recorder.event(
-        cj,
-        'Normal',
-        'SawCompletedJob',
-        `Saw completed job: ${j.metadata?.name}, status: ${finishedType(j)}`,
-      );
-      updated = true;
-    } else if (isSucceeded(j)) {
-      const done = (j['status'] as { completionTime?: string } | undefined)?.completionTime;
-      const st = statusOf(cj);
-      if (done && (!st.lastSuccessfulTime || Date.parse(done) > Date.parse(st.lastSuccessfulTime))) {
-        st.lastSuccessfulTime = done;
-        updated = true;
-      }
-    }
-  }
-  const known = new Set(jobs.map((j) => j.metadata?.uid));
-  for (const ref of [...(statusOf(cj).active ?? [])]) {
-    if (known.has(ref.uid)) continue;
-    try {
-      await env.jobs.get(ref.namespace, ref.name ?? '');
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      env.recorder.event(cj, 'Normal', 'MissingJob', `Active job went missing: ${ref.name}`);
-      removeActive(cj, ref.uid);
-      updated = true;
-    }
-  }
-  return { cj, updated };
 }
 
 /** The schedule to run by, or undefined (with an event) when it cannot be used. */

@@ -4,85 +4,43 @@
  * their affinity names) and the test makes them Running and Ready itself.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Toleration } from 'kubernetes-types/core/v1.js';
-import { ApiServer } from '../../apiserver/server.js';
-import { Client } from '../../client/client.js';
-import { isConflict } from '../../client/errors.js';
-import { InformerFactory } from '../../client/factory.js';
-import { InProcessTransport } from '../../client/inprocess.js';
-import type { KObject } from '../../registry/types.js';
-import { SqliteStore } from '../../storage/sqlite/store.js';
+import type { Client } from '../../client/client.js';
 import { asPod } from '../framework/pods.js';
-import { ApiEventRecorder } from '../framework/recorder.js';
+import {
+  patchRetrying,
+  type RunningControllers,
+  runControllers,
+  setPodReady,
+  startTestCluster,
+  type TestCluster,
+  until,
+} from '../framework/testing.js';
 import { DaemonSetController } from './controller.js';
 import { targetNodeName } from './node-affinity.js';
 
 const NS = 'ds-test';
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('DaemonSet controller', () => {
-  let dir: string;
-  let store: SqliteStore;
-  let server: ApiServer;
+  let cluster: TestCluster;
   let client: Client;
-  const ac = new AbortController();
-  let running: Promise<void>;
-  const logs: string[] = [];
+  let controllers: RunningControllers;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-ds-'));
-    store = SqliteStore.open(join(dir, 'db', 'state.db'));
-    server = await ApiServer.start({
-      dataDir: dir,
-      store,
-      bindAddress: '127.0.0.1',
-      port: 0,
-      tlsSans: [],
-      serviceIP: '10.43.0.1',
-      log: () => {},
-    });
-    client = new Client(
-      new InProcessTransport(server.handler, {
-        name: 'system:kube-controller-manager',
-        groups: ['system:masters'],
-      }),
-    );
+    cluster = await startTestCluster();
+    client = cluster.client;
     await client
       .resource('', 'v1', 'namespaces')
       .create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     for (const n of ['a', 'b', 'c']) await addNode(n);
-    const informers = new InformerFactory(client);
-    const controller = new DaemonSetController({
-      client,
-      informers,
-      recorder: (c) => new ApiEventRecorder(client, c),
-      log: (m) => logs.push(m),
-      now: Date.now,
-    });
-    informers.start(ac.signal);
-    running = controller.run(ac.signal);
+    controllers = runControllers(client, (ctx) => [new DaemonSetController(ctx)]);
   });
 
   after(async () => {
-    if (process.env['DS_TEST_LOGS']) console.log(logs.join('\n'));
-    ac.abort();
-    await running;
-    await server.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env['DS_TEST_LOGS']) console.log(controllers.logs.join('\n'));
+    await controllers.stop();
+    await cluster.close();
   });
 
   const nodes = () => client.resource('', 'v1', 'nodes');
@@ -112,41 +70,12 @@ describe('DaemonSet controller', () => {
 
   async function readyAll(): Promise<void> {
     for (const p of (await pods().list(NS, { labelSelector: 'app=agent' })).items) {
-      if ((p['status'] as { phase?: string })?.phase === 'Running') continue;
-      await pods().patch(
-        NS,
-        p.metadata!.name!,
-        {
-          status: {
-            phase: 'Running',
-            conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
-          },
-        },
-        'merge',
-        { subresource: 'status' },
-      );
+      if ((p['status'] as { phase?: string })?.phase !== 'Running') await setPodReady(client, p);
     }
   }
 
   const status = async () =>
     ((await dss().get(NS, 'agent'))['status'] ?? {}) as Record<string, number | undefined>;
-
-  /** A patch retried on 409 (the API server answers Conflict when the controller wrote status meanwhile). */
-  async function patch(
-    resource: ReturnType<typeof dss>,
-    name: string,
-    body: unknown,
-    type: 'merge' | 'strategic' = 'merge',
-  ): Promise<KObject> {
-    const ns = resource.plural === 'nodes' ? undefined : NS;
-    for (let i = 0; ; i++) {
-      try {
-        return await resource.patch(ns, name, body, type);
-      } catch (err) {
-        if (!isConflict(err) || i >= 20) throw err;
-      }
-    }
-  }
 
   it('runs one pod on every node, each asking for its node, and reports status', async () => {
     await dss().create(NS, {
@@ -183,7 +112,7 @@ describe('DaemonSet controller', () => {
     await readyAll();
     const s = await until('ready status', async () => {
       const st = await status();
-      return st['numberAvailable'] === 3 && st;
+      return st['numberAvailable'] === 3 ? st : undefined;
     });
     assert.deepEqual(
       [
@@ -214,14 +143,14 @@ describe('DaemonSet controller', () => {
     await until('the pod of d gone', async () => !(await podsByNode())['d']);
     await until('three desired', async () => (await status())['desiredNumberScheduled'] === 3);
 
-    await patch(nodes(), 'c', { spec: { taints: [{ key: 'evict', effect: 'NoExecute' }] } });
+    await patchRetrying(nodes(), '', 'c', { spec: { taints: [{ key: 'evict', effect: 'NoExecute' }] } });
     await until('the pod of c gone', async () => !(await podsByNode())['c']);
     const s = await until('two desired', async () => {
       const st = await status();
-      return st['desiredNumberScheduled'] === 2 && st;
+      return st['desiredNumberScheduled'] === 2 ? st : undefined;
     });
     assert.equal(s['currentNumberScheduled'], 2);
-    await patch(nodes(), 'c', { spec: { taints: null } });
+    await patchRetrying(nodes(), '', 'c', { spec: { taints: null } });
     await until('a pod on c again', async () => (await podsByNode())['c']);
     await readyAll();
     await until('three available', async () => (await status())['numberAvailable'] === 3);
@@ -230,8 +159,9 @@ describe('DaemonSet controller', () => {
   it('rolls a new template out one node at a time, and rolls back to an old revision', async () => {
     const first = (await revisions().list(NS)).items[0]!;
     const oldHash = first.metadata?.labels?.['controller-revision-hash'];
-    await patch(
+    await patchRetrying(
       dss(),
+      NS,
       'agent',
       { spec: { template: { spec: { containers: [{ name: 'c', image: 'agent:2' }] } } } },
       'strategic',
@@ -252,12 +182,12 @@ describe('DaemonSet controller', () => {
     });
     const s = await until('updated status', async () => {
       const st = await status();
-      return st['updatedNumberScheduled'] === 3 && st['numberAvailable'] === 3 && st;
+      return st['updatedNumberScheduled'] === 3 && st['numberAvailable'] === 3 ? st : undefined;
     });
     assert.equal(s['observedGeneration'], 2);
 
     // What `kubectl rollout undo` does: patch the DaemonSet with the old revision's data.
-    await patch(dss(), 'agent', first['data'], 'strategic');
+    await patchRetrying(dss(), NS, 'agent', first['data'], 'strategic');
     await until('rolled back', async () => {
       const m = await podsByNode();
       await readyAll();
@@ -266,7 +196,7 @@ describe('DaemonSet controller', () => {
     const after = await until('renumbered', async () => {
       const items = (await revisions().list(NS)).items;
       const old = items.find((i) => i.metadata?.name === first.metadata?.name);
-      return old?.['revision'] === 3 && items;
+      return old?.['revision'] === 3 ? items : undefined;
     });
     assert.equal(after.length, 2, 'no third revision: the first one is reused');
     const tmpl = (
@@ -276,11 +206,10 @@ describe('DaemonSet controller', () => {
   });
 
   it('keeps at most revisionHistoryLimit old revisions', async () => {
-    await patch(dss(), 'agent', { spec: { revisionHistoryLimit: 0 } });
+    await patchRetrying(dss(), NS, 'agent', { spec: { revisionHistoryLimit: 0 } });
     await until('old revisions pruned', async () => {
       await readyAll();
-      const items: KObject[] = (await revisions().list(NS)).items;
-      return items.length === 1;
+      return (await revisions().list(NS)).items.length === 1;
     });
   });
 });

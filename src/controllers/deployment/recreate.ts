@@ -8,10 +8,9 @@ import type { Pod } from '../framework/pods.js';
 import { replicaSetsAndSyncRevision } from './new-replicaset.js';
 import { deploymentComplete } from './progress.js';
 import { actualReplicas, filterActive } from './replicas.js';
-import { current, latest } from './rolling.js';
 import { syncRolloutStatus } from './rollout-status.js';
 import { cleanupDeployment, scaleReplicaSetAndRecordEvent } from './scale.js';
-import type { SyncContext } from './sync-context.js';
+import { current, latest, type SyncContext } from './sync-context.js';
 import { type ReplicaSet, replicasOf } from './types.js';
 
 /** Pods by the UID of the ReplicaSet that controls them. */

@@ -17,7 +17,7 @@ import {
 import { byCreation } from './replicasets.js';
 import { syncRolloutStatus } from './rollout-status.js';
 import { cleanupDeployment, scaleReplicaSetAndRecordEvent } from './scale.js';
-import type { SyncContext } from './sync-context.js';
+import { current, latest, type SyncContext } from './sync-context.js';
 import { type ReplicaSet, replicasOf } from './types.js';
 
 export async function rolloutRolling(s: SyncContext): Promise<void> {
@@ -33,16 +33,6 @@ export async function rolloutRolling(s: SyncContext): Promise<void> {
   }
   if (deploymentComplete(s.d, s.d.status ?? {})) await cleanupDeployment(s, olds());
   return syncRolloutStatus(s, all(), fresh());
-}
-
-/** The version of `rs` this sync last wrote or read. */
-export function latest(s: SyncContext, rs: ReplicaSet): ReplicaSet {
-  return s.sets.find((x) => x.metadata?.uid === rs.metadata?.uid) ?? rs;
-}
-
-/** The latest versions of `sets`, without those this sync deleted. */
-export function current(s: SyncContext, sets: ReplicaSet[]): ReplicaSet[] {
-  return sets.flatMap((rs) => s.sets.filter((x) => x.metadata?.uid === rs.metadata?.uid));
 }
 
 async function reconcileNewReplicaSet(

@@ -107,3 +107,13 @@ export async function updateDeploymentStatus(s: SyncContext): Promise<void> {
   const written = asDeployment(await s.env.deployments.updateStatus(toObject(d)));
   m.resourceVersion = written.metadata?.resourceVersion;
 }
+
+/** The version of `rs` this sync last wrote or read. */
+export function latest(s: SyncContext, rs: ReplicaSet): ReplicaSet {
+  return s.sets.find((x) => x.metadata?.uid === rs.metadata?.uid) ?? rs;
+}
+
+/** The latest versions of `sets`, without those this sync deleted. */
+export function current(s: SyncContext, sets: ReplicaSet[]): ReplicaSet[] {
+  return sets.flatMap((rs) => s.sets.filter((x) => x.metadata?.uid === rs.metadata?.uid));
+}

@@ -6,10 +6,10 @@
  */
 import { replicaSetsAndSyncRevision } from './new-replicaset.js';
 import { type PodMap, rolloutRecreate } from './recreate.js';
-import { current, latest, rolloutRolling } from './rolling.js';
+import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, syncDeploymentStatus } from './rollout-status.js';
 import { cleanupDeployment, isScalingEvent, scale } from './scale.js';
-import type { SyncContext } from './sync-context.js';
+import { current, latest, type SyncContext } from './sync-context.js';
 
 /** Scales to the Deployment's size without rolling, then writes status. */
 async function scaleOnly(s: SyncContext): Promise<void> {

@@ -15,12 +15,10 @@ import { ApiStatusError, isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
 import type { KObject } from '../../registry/types.js';
 import { recheckOwner } from '../framework/claim.js';
-import { CONTROLLER_INDEX, controllerIndex, orphanIndexValue } from '../framework/owner.js';
+import { CONTROLLER_INDEX, orphanIndexValue } from '../framework/owner.js';
 import { asPod } from '../framework/pods.js';
 import { controllerRef } from './pod-template.js';
 import { TRACKING_FINALIZER } from './pods.js';
-
-export { CONTROLLER_INDEX, controllerIndex };
 
 /** Whether a pod's labels match the Job's selector (nothing matches a bad selector). */
 export function selectorMatcher(job: Job): (p: Pod) => boolean {

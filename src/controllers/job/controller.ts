@@ -11,10 +11,10 @@ import type { Informer } from '../../client/informer.js';
 import type { KObject } from '../../registry/types.js';
 import { type ControllerContext, QueueController } from '../framework/controller.js';
 import { Expectations } from '../framework/expectations.js';
-import { controllerRefOf, refersTo } from '../framework/owner.js';
+import { CONTROLLER_INDEX, controllerIndex, controllerRefOf, refersTo } from '../framework/owner.js';
 import { asPod, podKey } from '../framework/pods.js';
 import { type BackoffPolicy, DEFAULT_POD_FAILURE_BACKOFF } from './backoff.js';
-import { CONTROLLER_INDEX, claimPods, controllerIndex, selectorMatcher } from './claim.js';
+import { claimPods, selectorMatcher } from './claim.js';
 import { asJob, isFinished } from './conditions.js';
 import { FinalizerExpectations } from './expectations.js';
 import { REMOVE_FINALIZER_PATCH } from './pod-actions.js';
@@ -46,7 +46,6 @@ export class JobController extends QueueController {
       pods: ctx.client.resource('', 'v1', 'pods'),
       recorder: ctx.recorder('job-controller'),
       now: ctx.now,
-      log: ctx.log,
       expectations: new Expectations(ctx.now),
       finalizers: new FinalizerExpectations(),
       backoffs: new Map(),

@@ -20,7 +20,6 @@ export interface JobEnv {
   pods: ResourceClient;
   recorder: EventRecorder;
   now(): number;
-  log(msg: string): void;
   expectations: Expectations;
   finalizers: FinalizerExpectations;
   backoffs: Map<string, BackoffRecord>;

@@ -1,8 +1,8 @@
 /**
  * The replica controller against a real API server (SQLite) through the in-process
  * client: creation with owner references and events, readiness in status, scale down of
- * the least valuable pods, replacement, adoption and release, ReplicaFailure, and the
- * same for ReplicationControllers.
+ * the least valuable pods, replacement, adoption and release, ReplicaFailure, and
+ * minReadySeconds.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -20,7 +20,6 @@ import {
   type TestCluster,
   until,
 } from '../framework/testing.js';
-import { ReplicationControllerController } from '../replicationcontroller/controller.js';
 import { ReplicaSetController } from './controller.js';
 
 const NS = 'default';
@@ -74,7 +73,7 @@ describe('replicaset controller', () => {
     client = new Client(failingCreates(cluster.client.transport, 'broken'));
     running = runControllers(
       client,
-      (ctx) => [new ReplicaSetController(ctx), new ReplicationControllerController(ctx)],
+      (ctx) => [new ReplicaSetController(ctx)],
       () => Date.now() + clockOffset,
     );
   });
@@ -206,36 +205,5 @@ describe('replicaset controller', () => {
     await patchRetrying(sets(), NS, 'slow', { metadata: { annotations: { touched: 'yes' } } });
     await until('available', async () => (await status('slow'))['availableReplicas'] === 1);
     clockOffset = 0;
-  });
-
-  it('runs ReplicationControllers too', async () => {
-    const rcs = client.resource('', 'v1', 'replicationcontrollers');
-    const rc = await rcs.create(NS, {
-      apiVersion: 'v1',
-      kind: 'ReplicationController',
-      metadata: { name: 'legacy' },
-      spec: {
-        replicas: 2,
-        selector: { app: 'legacy' },
-        template: {
-          metadata: { labels: { app: 'legacy' } },
-          spec: { containers: [{ name: 'c', image: 'x' }] },
-        },
-      },
-    });
-    const pods = await until('2 pods', async () => {
-      const ps = await listPods(client, NS, 'app=legacy');
-      return ps.length === 2 ? ps : undefined;
-    });
-    assert.equal(pods[0]!.metadata!.ownerReferences?.[0]?.kind, 'ReplicationController');
-    assert.equal(pods[0]!.metadata!.ownerReferences?.[0]?.apiVersion, 'v1');
-    assert.equal(pods[0]!.metadata!.ownerReferences?.[0]?.uid, rc.metadata!.uid);
-    await setPodReady(client, pods[0]!);
-    await until('status', async () => {
-      const s = ((await rcs.get(NS, 'legacy'))['status'] ?? {}) as Record<string, unknown>;
-      return s['replicas'] === 2 && s['readyReplicas'] === 1;
-    });
-    await patchRetrying(rcs, NS, 'legacy', { spec: { replicas: 0 } });
-    await until('no pods', async () => (await listPods(client, NS, 'app=legacy')).length === 0);
   });
 });

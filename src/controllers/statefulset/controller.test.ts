@@ -3,118 +3,50 @@
  * client. There is no kubelet: the test makes pods Running and Ready itself.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiServer } from '../../apiserver/server.js';
-import { Client } from '../../client/client.js';
-import { isConflict } from '../../client/errors.js';
-import { InformerFactory } from '../../client/factory.js';
-import { InProcessTransport } from '../../client/inprocess.js';
+import type { Client } from '../../client/client.js';
 import type { KObject } from '../../registry/types.js';
-import { SqliteStore } from '../../storage/sqlite/store.js';
-import { ApiEventRecorder } from '../framework/recorder.js';
+import {
+  patchRetrying,
+  type RunningControllers,
+  runControllers,
+  setPodReady,
+  startTestCluster,
+  type TestCluster,
+  until,
+} from '../framework/testing.js';
 import { StatefulSetController } from './controller.js';
 
 const NS = 'sts-test';
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('StatefulSet controller', () => {
-  let dir: string;
-  let store: SqliteStore;
-  let server: ApiServer;
+  let cluster: TestCluster;
   let client: Client;
-  const ac = new AbortController();
-  let running: Promise<void>;
-  const logs: string[] = [];
+  let controllers: RunningControllers;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-sts-'));
-    store = SqliteStore.open(join(dir, 'db', 'state.db'));
-    server = await ApiServer.start({
-      dataDir: dir,
-      store,
-      bindAddress: '127.0.0.1',
-      port: 0,
-      tlsSans: [],
-      serviceIP: '10.43.0.1',
-      log: () => {},
-    });
-    client = new Client(
-      new InProcessTransport(server.handler, {
-        name: 'system:kube-controller-manager',
-        groups: ['system:masters'],
-      }),
-    );
+    cluster = await startTestCluster();
+    client = cluster.client;
     await client
       .resource('', 'v1', 'namespaces')
       .create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    const informers = new InformerFactory(client);
-    const controller = new StatefulSetController({
-      client,
-      informers,
-      recorder: (c) => new ApiEventRecorder(client, c),
-      log: (m) => logs.push(m),
-      now: Date.now,
-    });
-    informers.start(ac.signal);
-    running = controller.run(ac.signal);
+    controllers = runControllers(client, (ctx) => [new StatefulSetController(ctx)]);
   });
 
   after(async () => {
-    if (process.env['STS_TEST_LOGS']) console.log(logs.join('\n'));
-    ac.abort();
-    await running;
-    await server.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env['STS_TEST_LOGS']) console.log(controllers.logs.join('\n'));
+    await controllers.stop();
+    await cluster.close();
   });
 
   const sets = () => client.resource('apps', 'v1', 'statefulsets');
-  /**
-   * A merge patch of the set, retried on 409: the API server answers a patch without a
-   * resourceVersion with Conflict when the controller wrote status meanwhile.
-   */
-  async function patchSet(patch: unknown): Promise<void> {
-    for (let i = 0; ; i++) {
-      try {
-        await sets().patch(NS, 'web', patch);
-        return;
-      } catch (err) {
-        if (!isConflict(err) || i >= 20) throw err;
-      }
-    }
-  }
   const pods = () => client.resource('', 'v1', 'pods');
   const podNames = async () =>
     (await pods().list(NS, { labelSelector: 'app=web' })).items.map((p) => p.metadata!.name!).sort();
   const getSet = () => sets().get(NS, 'web');
   const status = async () => ((await getSet())['status'] ?? {}) as Record<string, unknown>;
 
-  async function makeReady(name: string): Promise<void> {
-    await pods().patch(
-      NS,
-      name,
-      {
-        status: {
-          phase: 'Running',
-          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
-        },
-      },
-      'merge',
-      { subresource: 'status' },
-    );
-  }
+  const makeReady = (name: string) => setPodReady(client, { metadata: { namespace: NS, name } });
 
   /** Waits for `name` to exist and makes it ready, returning the pod. */
   async function readyWhenCreated(name: string): Promise<KObject> {
@@ -172,7 +104,7 @@ describe('StatefulSet controller', () => {
 
     const s = await until('ready status', async () => {
       const st = await status();
-      return st['readyReplicas'] === 3 && st;
+      return st['readyReplicas'] === 3 ? st : undefined;
     });
     assert.equal(s['replicas'], 3);
     assert.equal(s['currentReplicas'], 3);
@@ -203,14 +135,14 @@ describe('StatefulSet controller', () => {
       const p = await pods()
         .get(NS, 'web-1')
         .catch(() => undefined);
-      return p && p.metadata?.uid !== before.metadata?.uid && p;
+      return p && p.metadata?.uid !== before.metadata?.uid ? p : undefined;
     });
     assert.equal((after['status'] as { phase?: string }).phase, 'Pending');
     await makeReady('web-1');
   });
 
   it('scales down from the highest ordinal', async () => {
-    await patchSet({ spec: { replicas: 1 } });
+    await patchRetrying(sets(), NS, 'web', { spec: { replicas: 1 } });
     await until('web-2 gone', async () => !(await podNames()).includes('web-2'));
     await until('web-1 gone', async () => !(await podNames()).includes('web-1'));
     assert.deepEqual(await podNames(), ['web-0']);
@@ -220,11 +152,11 @@ describe('StatefulSet controller', () => {
   });
 
   it('rolls an update out above the partition, highest ordinal first', async () => {
-    await patchSet({ spec: { replicas: 3 } });
+    await patchRetrying(sets(), NS, 'web', { spec: { replicas: 3 } });
     await readyWhenCreated('web-1');
     await readyWhenCreated('web-2');
     const old = (await status())['currentRevision'];
-    await patchSet({
+    await patchRetrying(sets(), NS, 'web', {
       spec: {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } },
         template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } },
@@ -247,7 +179,7 @@ describe('StatefulSet controller', () => {
     await makeReady('web-1');
     const s = await until('partitioned status', async () => {
       const st = await status();
-      return st['updatedReplicas'] === 2 && st['readyReplicas'] === 3 && st;
+      return st['updatedReplicas'] === 2 && st['readyReplicas'] === 3 ? st : undefined;
     });
     assert.equal(await revisionOf('web-0'), old, 'below the partition');
     assert.equal(s['currentRevision'], old);
@@ -255,12 +187,12 @@ describe('StatefulSet controller', () => {
       .containers[0]?.image;
     assert.equal(image, 'nginx:2');
 
-    await patchSet({ spec: { updateStrategy: { rollingUpdate: { partition: 0 } } } });
+    await patchRetrying(sets(), NS, 'web', { spec: { updateStrategy: { rollingUpdate: { partition: 0 } } } });
     await until('web-0 updated', async () => (await revisionOf('web-0')) === updateRevision);
     await makeReady('web-0');
     const done = await until('rollout complete', async () => {
       const st = await status();
-      return st['currentRevision'] === updateRevision && st['readyReplicas'] === 3 && st;
+      return st['currentRevision'] === updateRevision && st['readyReplicas'] === 3 ? st : undefined;
     });
     assert.equal(done['currentReplicas'], 3);
     const revs = await client.resource('apps', 'v1', 'controllerrevisions').list(NS);

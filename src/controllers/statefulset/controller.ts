@@ -29,12 +29,12 @@ import {
   refersTo,
 } from '../framework/owner.js';
 import { asPod, msUntilAvailable, type Pod, podKey } from '../framework/pods.js';
-import { slowStartBatch } from '../framework/slow-start.js';
 import { type Revision, templateOf, templatePatch } from '../history/revision.js';
 import { RevisionStore } from '../history/store.js';
-import { isMemberOf, ordinalOf } from './identity.js';
-import { planSync, type Step } from './plan.js';
+import { isMemberOf } from './identity.js';
+import { planSync } from './plan.js';
 import { StatefulPodControl } from './pod-control.js';
+import { PlanRunner } from './run-plan.js';
 import {
   completeRollingUpdate,
   computeStatus,
@@ -57,7 +57,7 @@ export class StatefulSetController extends QueueController {
   private readonly claims: Informer;
   /** Creations per set key, deletions per `<set key>/delete` (a sync may do both). */
   private readonly expectations: Expectations;
-  private readonly podControl: StatefulPodControl;
+  private readonly runner: PlanRunner;
   private readonly history: RevisionStore;
 
   constructor(ctx: ControllerContext, workers = 5) {
@@ -70,11 +70,12 @@ export class StatefulSetController extends QueueController {
     this.pods.addIndexer(CONTROLLER_INDEX, controllerIndex);
     this.revisions.addIndexer(CONTROLLER_INDEX, controllerIndex);
     this.history = new RevisionStore(ctx.client.resource('apps', 'v1', 'controllerrevisions'));
-    this.podControl = new StatefulPodControl(
+    const podControl = new StatefulPodControl(
       ctx.client,
       ctx.recorder('statefulset-controller'),
       (ns, name) => this.claims.cache.getByName(ns, name) as PersistentVolumeClaim | undefined,
     );
+    this.runner = new PlanRunner(podControl, this.expectations);
     this.sets.addHandler({
       onAdd: (o) => this.enqueue(o),
       onUpdate: (_, o) => this.enqueue(o),
@@ -91,7 +92,7 @@ export class StatefulSetController extends QueueController {
     const revisionChanged = (r: KObject) => {
       const owner = this.resolve(r.metadata?.namespace ?? '', controllerRefOf(r));
       if (owner) this.enqueue(owner);
-      else if (!controllerRefOf(r)) for (const s of this.selecting(r)) this.enqueue(s);
+      else if (!controllerRefOf(r)) for (const s of this.selecting(r, false)) this.enqueue(s);
     };
     this.revisions.addHandler({
       onAdd: revisionChanged,
@@ -115,14 +116,11 @@ export class StatefulSetController extends QueueController {
     return set?.metadata?.uid === ref.uid ? set : undefined;
   }
 
-  /** The sets of the object's namespace whose selector matches it (for orphans). */
-  private selecting(obj: KObject): KObject[] {
+  /** The sets of the object's namespace whose selector matches it (for orphans); pods must also be members by name. */
+  private selecting(obj: KObject, isPod = true): KObject[] {
     return this.sets.cache.byIndex('namespace', obj.metadata?.namespace ?? '').filter((s) => {
       const sel = selectorOf(asSet(s));
-      return (
-        sel?.matches(obj.metadata?.labels) &&
-        (obj.kind === 'ControllerRevision' || isMemberOf(asSet(s), obj as Pod))
-      );
+      return sel?.matches(obj.metadata?.labels) && (!isPod || isMemberOf(asSet(s), obj as Pod));
     });
   }
 
@@ -263,7 +261,7 @@ export class StatefulSetController extends QueueController {
     let error: unknown;
     let replaced = 0;
     try {
-      replaced = await this.execute(key, set, plan.batches, { names, templates, ref });
+      replaced = await this.runner.run(key, set, plan.batches, { names, templates, ref });
     } catch (err) {
       error = err;
     }
@@ -289,81 +287,6 @@ export class StatefulSetController extends QueueController {
       .map((p) => msUntilAvailable(p, minReady, now))
       .filter((ms): ms is number => ms !== undefined);
     if (waits.length > 0) this.queue.addAfter(key, Math.min(...waits));
-  }
-
-  /** Runs the batches in order; returns how many pods were deleted for the update. */
-  private async execute(
-    key: string,
-    set: StatefulSet,
-    batches: Step[][],
-    rev: {
-      names: { current: string; update: string };
-      templates: { current: PodTemplateSpec; update: PodTemplateSpec };
-      ref: OwnerReference;
-    },
-  ): Promise<number> {
-    const steps = batches.flat();
-    const creates = steps.filter((s) => s.op === 'create').length;
-    const deletes = steps.flatMap((s) => (s.op === 'delete' ? [podKey(s.pod)] : []));
-    if (creates > 0) this.expectations.expectCreations(key, creates);
-    if (deletes.length > 0) this.expectations.expectDeletions(`${key}/delete`, deletes);
-    // What never ran (or failed) will not be observed.
-    const unexpect = (s: Step) => {
-      if (s.op === 'create') this.expectations.creationObserved(key);
-      if (s.op === 'delete') this.expectations.deletionObserved(`${key}/delete`, podKey(s.pod));
-    };
-    let replaced = 0;
-    for (let b = 0; b < batches.length; b++) {
-      const batch = batches[b]!;
-      let i = 0;
-      const run = async () => {
-        const s = batch[i++]!;
-        try {
-          await this.step(set, s, rev);
-          if (s.op === 'delete' && s.reason === 'update') replaced++;
-        } catch (err) {
-          unexpect(s);
-          throw err;
-        }
-      };
-      const result = await slowStartBatch(batch.length, 1, run);
-      if (result.error) {
-        for (const s of batch.slice(i)) unexpect(s);
-        for (const rest of batches.slice(b + 1)) for (const s of rest) unexpect(s);
-        throw result.error;
-      }
-    }
-    return replaced;
-  }
-
-  private async step(
-    set: StatefulSet,
-    s: Step,
-    rev: {
-      names: { current: string; update: string };
-      templates: { current: PodTemplateSpec; update: PodTemplateSpec };
-      ref: OwnerReference;
-    },
-  ): Promise<void> {
-    switch (s.op) {
-      case 'create':
-        await this.podControl.create(
-          set,
-          rev.templates[s.revision],
-          s.ordinal,
-          rev.names[s.revision],
-          rev.ref,
-        );
-        return;
-      case 'delete':
-        return this.podControl.delete(set, s.pod);
-      case 'relabel':
-        return this.podControl.relabel(set, s.pod);
-      case 'claims':
-        return this.podControl.createClaims(set, ordinalOf(s.pod), s.pod.metadata?.name ?? '');
-      case 'retain':
-        return this.podControl.retain(set, s.pod);
-    }
   }
 
   private async writeStatus(set: StatefulSet, status: NonNullable<StatefulSet['status']>): Promise<void> {

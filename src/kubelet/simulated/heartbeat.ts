@@ -40,7 +40,11 @@ export interface HeartbeatContext {
   onRegistered: (n: SimNode) => void;
   /** Sets when the node's next heartbeat is due. */
   schedule: (n: SimNode, at: number) => void;
+  /** True once the simulator is shutting down: queued writes are dropped. */
+  stopping: () => boolean;
 }
+
+class Stopping extends Error {}
 
 export class Heartbeats {
   private readonly nodeApi;
@@ -49,6 +53,11 @@ export class Heartbeats {
   constructor(private readonly ctx: HeartbeatContext) {
     this.nodeApi = ctx.client.resource('', 'v1', 'nodes');
     this.leaseApi = ctx.client.resource('coordination.k8s.io', 'v1', 'leases');
+  }
+
+  /** Runs one API call through the Limiter, unless the simulator stops meanwhile. */
+  private write<T>(f: () => Promise<T>): Promise<T> {
+    return this.ctx.limiter.run(() => (this.ctx.stopping() ? Promise.reject(new Stopping()) : f()));
   }
 
   /** One heartbeat of `n`, then the next is scheduled. Never throws. */
@@ -67,6 +76,7 @@ export class Heartbeats {
       }
       n.failures = 0;
     } catch (err) {
+      if (err instanceof Stopping || this.ctx.stopping()) return;
       n.failures++;
       next = now() + Math.min(leaseRenewMs, 200 * 2 ** Math.min(n.failures, 10));
       if (n.failures === 1 || n.failures % 10 === 0)
@@ -78,23 +88,23 @@ export class Heartbeats {
   }
 
   private async ensureRegistered(n: SimNode): Promise<void> {
-    const { now, limiter } = this.ctx;
+    const { now } = this.ctx;
     const cached = this.ctx.nodes.getByName('', n.id.name);
     if (n.registered && (cached || now() - n.registeredAt < this.ctx.leaseRenewMs)) return;
     let node = cached;
     if (!node) {
       try {
-        node = await limiter.run(() =>
+        node = await this.write(() =>
           this.nodeApi.create(undefined, nodeObject(n.id, this.ctx.shape, this.ctx.bootSeed, now())),
         );
       } catch (err) {
         if (!isAlreadyExists(err)) throw err;
-        node = await limiter.run(() => this.nodeApi.get(undefined, n.id.name));
+        node = await this.write(() => this.nodeApi.get(undefined, n.id.name));
       }
     }
     this.adopt(n, node);
     try {
-      await limiter.run(() => this.leaseApi.create(LEASE_NAMESPACE, leaseObject(n.id.name, n.uid, now())));
+      await this.write(() => this.leaseApi.create(LEASE_NAMESPACE, leaseObject(n.id.name, n.uid, now())));
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }
@@ -114,7 +124,7 @@ export class Heartbeats {
   }
 
   private async renewLease(n: SimNode): Promise<void> {
-    const { limiter, now } = this.ctx;
+    const { now } = this.ctx;
     const patch = {
       spec: {
         holderIdentity: n.id.name,
@@ -123,21 +133,21 @@ export class Heartbeats {
       },
     };
     try {
-      await limiter.run(() => this.leaseApi.patch(LEASE_NAMESPACE, n.id.name, patch));
+      await this.write(() => this.leaseApi.patch(LEASE_NAMESPACE, n.id.name, patch));
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      await limiter.run(() => this.leaseApi.create(LEASE_NAMESPACE, leaseObject(n.id.name, n.uid, now())));
+      await this.write(() => this.leaseApi.create(LEASE_NAMESPACE, leaseObject(n.id.name, n.uid, now())));
     }
   }
 
   private async reportStatus(n: SimNode): Promise<void> {
-    const { now, limiter } = this.ctx;
+    const { now } = this.ctx;
     const cached = this.ctx.nodes.getByName('', n.id.name);
     if (!cached) return;
     const t = now();
     const desired = nodeStatus(n.id, this.ctx.shape, this.ctx.bootSeed, t, cached);
     if (!statusNeedsUpdate(cached, desired, t, this.ctx.statusReportMs)) return;
-    await limiter.run(() =>
+    await this.write(() =>
       this.nodeApi.patch(undefined, n.id.name, { status: desired }, 'merge', { subresource: 'status' }),
     );
   }

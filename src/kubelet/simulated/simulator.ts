@@ -54,6 +54,9 @@ export class Simulator {
   private readonly pods: PodWorker;
   private readonly now: () => number;
   private registeredCount = 0;
+  /** Heartbeats in progress, awaited on shutdown so none outlives the API server. */
+  private readonly beating = new Set<Promise<void>>();
+  private stopping = false;
   private readonly registeredWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: SimulatorOptions) {
@@ -93,6 +96,7 @@ export class Simulator {
       log,
       onRegistered: (n) => this.registered(n),
       schedule: (n, at) => this.timer.set(`hb/${n.id.name}`, at),
+      stopping: () => this.stopping,
     });
     this.pods = new PodWorker({
       client,
@@ -128,7 +132,9 @@ export class Simulator {
     try {
       await this.pods.run(signal);
     } finally {
+      this.stopping = true;
       this.timer.stop();
+      await Promise.all(this.beating);
       for (const w of this.registeredWaiters.splice(0)) w();
       await Promise.all(informers);
     }
@@ -167,7 +173,9 @@ export class Simulator {
   private fire(key: string): void {
     if (key.startsWith('hb/')) {
       const n = this.nodes.get(key.slice(3));
-      if (n) void this.heartbeats.beat(n);
+      if (!n || this.stopping) return;
+      const beat = this.heartbeats.beat(n).finally(() => this.beating.delete(beat));
+      this.beating.add(beat);
     } else if (key.startsWith('pod/')) {
       this.pods.enqueue(key.slice(4));
     }

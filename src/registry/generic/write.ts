@@ -24,7 +24,8 @@ import { decode, encode, fillCreateMeta, keepSystemMeta, meta, randomSuffix, tim
 import type { DeleteOptions } from './options.js';
 import type { GenericStore } from './store.js';
 
-const MAX_ATTEMPTS = 16;
+// Each round of racing writers lets one win; bounded well above realistic contention.
+const MAX_ATTEMPTS = 200;
 
 export async function createObject(
   s: GenericStore,
@@ -48,6 +49,8 @@ export async function createObject(
     throw Errors.badRequest('resourceVersion should not be set on objects to be created');
   const generated = !m.name && !!m.generateName;
   fillCreateMeta(obj, s.env.now());
+  // As kube-apiserver: the name is generated first, so validation sees the real name.
+  if (generated) m.name = `${m.generateName}${randomSuffix()}`;
   const st = s.strategy;
   st.defaults?.(obj);
   st.prepareForCreate?.(obj);
@@ -60,7 +63,7 @@ export async function createObject(
   throwIfInvalid(s.info, m.name ?? m.generateName ?? '', [...errors, ...(st.validate?.(obj) ?? [])]);
   if (ctx.dryRun) return obj;
   for (let attempt = 0; ; attempt++) {
-    if (generated) m.name = `${m.generateName}${randomSuffix()}`;
+    if (generated && attempt > 0) m.name = `${m.generateName}${randomSuffix()}`;
     const name = m.name!;
     try {
       const ttl = st.ttlSeconds?.(obj);
@@ -114,8 +117,17 @@ export async function updateObject(
       const created = await createObject(s, ctx, namespace, obj, { managedFieldsSet: req.managedFieldsSet });
       return { object: created, created: true };
     }
-    const pinned = m.resourceVersion;
-    if (pinned && pinned !== String(cur.modRevision)) throw Errors.modified(s.gr, name);
+    // A PUT's resourceVersion is always a precondition. A patch carries the current one
+    // unless the patch itself set another: only that is a precondition, and a patch that
+    // set none is re-applied to the newer object when a concurrent write wins the race.
+    const current = String(cur.modRevision);
+    const pinned = m.resourceVersion && (req.requireResourceVersion || m.resourceVersion !== current);
+    if (pinned && m.resourceVersion !== current) throw Errors.modified(s.gr, name);
+    if (m.uid && m.uid !== old.metadata?.uid) {
+      throwIfInvalid(s.info, name, [
+        { type: 'FieldValueInvalid', field: 'metadata.uid', value: m.uid, detail: 'field is immutable' },
+      ]);
+    }
     if (!pinned && req.requireResourceVersion && !st.allowUnconditionalUpdate) {
       throwIfInvalid(s.info, name, [
         {

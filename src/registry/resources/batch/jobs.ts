@@ -131,8 +131,8 @@ export function jobDefs(): ResourceDef[] {
         cell: (o) => field(o, 'spec.timeZone') ?? '<none>',
       },
       {
-        column: col('Suspend', 'boolean', 'Whether the cron job is suspended.'),
-        cell: (o) => field(o, 'spec.suspend') === true,
+        column: col('Suspend', 'string', 'Whether the cron job is suspended.'),
+        cell: (o) => (field(o, 'spec.suspend') === true ? 'True' : 'False'),
       },
       {
         column: col('Active', 'integer', 'Number of running jobs.'),
