@@ -83,14 +83,15 @@ export const agentCommand = defineCommand({
     if (values.token === undefined) throw new UsageError('an agent needs a token: give it with --token');
     if (values.nodes < 1) throw new UsageError('--nodes must be at least 1');
     let config: ReturnType<typeof simulatorConfig>;
+    let leaseRenewMs: number;
     try {
       config = simulatorConfig(values.nodes, values);
-      config.leaseRenewMs = parseDuration(values['node-lease-renew-interval']);
+      leaseRenewMs = parseDuration(values['node-lease-renew-interval']);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    if (config.leaseRenewMs! < 100)
-      throw new UsageError('--node-lease-renew-interval must be at least 100ms');
+    if (leaseRenewMs < 100) throw new UsageError('--node-lease-renew-interval must be at least 100ms');
+    config.leaseRenewMs = leaseRenewMs;
     const caFile = resolve(values['ca-file'] ?? join(values['data-dir'], 'tls', 'ca.crt'));
     let caPem: string;
     try {

@@ -96,6 +96,13 @@ describe('Scheduler', () => {
     assert.equal(ev['type'], 'Warning');
     await createNode(makeNode('n3', { cpu: '8', memory: '4Gi' }));
     assert.equal(await nodeOf('huge'), 'n3');
+    await until('PodScheduled True', async () => {
+      const p = await pods().get('default', 'huge');
+      const c = ((p['status'] as Obj)['conditions'] as Obj[] | undefined)?.find(
+        (x) => x['type'] === 'PodScheduled',
+      );
+      return c?.['status'] === 'True' ? true : undefined;
+    });
   });
 
   it('preempts a lower-priority pod for a higher-priority one', async () => {

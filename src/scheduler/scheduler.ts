@@ -13,8 +13,8 @@
  * aborts (the leader elector's term), then stops its informers and timers.
  */
 import { keyOf } from '../client/cache.js';
-import type { Client, ResourceClient } from '../client/client.js';
-import { ApiStatusError, statusFrom } from '../client/errors.js';
+import type { Client } from '../client/client.js';
+import { ApiStatusError } from '../client/errors.js';
 import { Informer } from '../client/informer.js';
 import type { EventRecorder } from '../controllers/framework/recorder.js';
 import type { KObject } from '../registry/types.js';
@@ -23,6 +23,7 @@ import { SchedulerCache } from './cache.js';
 import type { ClusterEvent } from './events.js';
 import { fitErrorMessage, NO_NODES_MESSAGE } from './framework/diagnosis.js';
 import { newPodInfo, type PodInfo } from './pod-info.js';
+import { PodWriter } from './pod-writer.js';
 import { preempt } from './preemption.js';
 import { type PriorityClasses, type PriorityClassInfo, priorityClassInfo } from './priority.js';
 import { defaultProfile, type ProfileOptions } from './profile.js';
@@ -75,7 +76,7 @@ export class Scheduler {
     bindsInFlight: 0,
   };
   private readonly algorithm: Algorithm;
-  private readonly pods: ResourceClient;
+  private readonly writer: PodWriter;
   private readonly podInformer: Informer;
   private readonly nodeInformer: Informer;
   private readonly nsInformer: Informer;
@@ -92,7 +93,7 @@ export class Scheduler {
     this.queue = new SchedulingQueue(opts);
     this.algorithm = new Algorithm(defaultProfile(opts), opts);
     const client = opts.client;
-    this.pods = client.resource('', 'v1', 'pods');
+    this.writer = new PodWriter(client, opts.recorder, this.schedulerName, this.log);
     const informer = (group: string, plural: string, fieldSelector?: string) =>
       new Informer(client.resource(group, 'v1', plural), {
         log: this.log,
@@ -267,7 +268,7 @@ export class Scheduler {
       return;
     }
     if (pi.gated) {
-      this.setCondition(
+      this.writer.setCondition(
         pi,
         'SchedulingGated',
         'Scheduling is blocked due to non-empty scheduling gates',
@@ -288,7 +289,7 @@ export class Scheduler {
     this.stats.unschedulable++;
     if (decision.kind === 'noNodes') {
       this.stats.decideMs += performance.now() - t0;
-      this.failed(pi, NO_NODES_MESSAGE, undefined);
+      this.writer.failed(pi, 'Unschedulable', NO_NODES_MESSAGE);
       this.queue.addUnschedulable(qp, new Set());
       return;
     }
@@ -302,10 +303,10 @@ export class Scheduler {
       // The next attempt tries the nominated node first, even before the status write is seen.
       qp.pi = { ...pi, nominatedNodeName: outcome.node };
       this.cache.setNominated(qp.pi, outcome.node);
-      this.evict(pi, outcome.node, outcome.victims);
+      this.writer.evict(pi, outcome.node, outcome.victims);
       for (const p of outcome.displaced) {
         this.cache.removeNominated(p.key);
-        void this.patchStatus(p, { nominatedNodeName: null });
+        this.writer.clearNomination(p);
       }
     } else {
       diagnosis.postFilterMsg = outcome.message;
@@ -314,38 +315,17 @@ export class Scheduler {
         this.cache.removeNominated(pi.key);
       }
     }
-    this.failed(pi, fitErrorMessage(numAllNodes, diagnosis), nominate);
+    this.writer.failed(pi, 'Unschedulable', fitErrorMessage(numAllNodes, diagnosis), nominate);
     this.queue.addUnschedulable(qp, diagnosis.unschedulablePlugins);
-  }
-
-  private failed(pi: PodInfo, message: string, nominate: string | null | undefined): void {
-    this.opts.recorder.event(podRef(pi.pod), 'Warning', 'FailedScheduling', message);
-    this.setCondition(pi, 'Unschedulable', message, nominate);
   }
 
   private async bind(qp: QueuedPod, nodeName: string): Promise<void> {
     const pi = qp.pi;
     this.stats.bindsInFlight++;
     try {
-      const body = {
-        apiVersion: 'v1',
-        kind: 'Binding',
-        metadata: { name: pi.name, namespace: pi.namespace, uid: pi.uid },
-        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
-      };
-      const res = await this.opts.client.transport.request(
-        'POST',
-        this.pods.path(pi.namespace, pi.name, 'binding'),
-        { body: JSON.stringify(body) },
-      );
-      if (res.status < 200 || res.status >= 300) throw statusFrom(res.status, res.body);
+      await this.writer.bind(pi, nodeName);
       this.stats.scheduled++;
-      this.opts.recorder.event(
-        podRef(pi.pod),
-        'Normal',
-        'Scheduled',
-        `Successfully assigned ${pi.namespace}/${pi.name} to ${nodeName}`,
-      );
+      this.writer.bound(pi, nodeName);
     } catch (err) {
       this.stats.bindErrors++;
       this.cache.forget(pi.key);
@@ -354,96 +334,16 @@ export class Scheduler {
       const taken = err instanceof ApiStatusError && err.code === 409;
       const live = this.podInformer.cache.get(pi.key);
       if (gone || taken || !live || isAssigned(live)) return;
-      const message = `running Bind plugin "DefaultBinder": ${(err as Error).message}`;
       this.log(`binding ${pi.key} to ${nodeName} failed: ${(err as Error).message}`);
-      this.opts.recorder.event(podRef(pi.pod), 'Warning', 'FailedScheduling', message);
+      this.writer.failed(
+        pi,
+        'SchedulerError',
+        `running Bind plugin "DefaultBinder": ${(err as Error).message}`,
+      );
       this.queue.addBackoff(qp);
     } finally {
       this.stats.bindsInFlight--;
       this.slotWaiters.shift()?.();
     }
   }
-
-  /** Deletes the victims of a preemption, marking each as preempted first. */
-  private evict(preemptor: PodInfo, nodeName: string, victims: readonly PodInfo[]): void {
-    for (const v of victims) {
-      void (async () => {
-        try {
-          await this.patchStatus(v, {
-            conditions: [
-              {
-                type: 'DisruptionTarget',
-                status: 'True',
-                reason: 'PreemptionByScheduler',
-                message: `${this.schedulerName}: preempting to accommodate a higher priority pod`,
-                lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-              },
-            ],
-          });
-          await this.pods.delete(v.namespace, v.name, v.uid ? { preconditions: { uid: v.uid } } : {});
-          this.opts.recorder.event(
-            podRef(v.pod),
-            'Normal',
-            'Preempted',
-            `Preempted by pod ${preemptor.uid} on node ${nodeName}`,
-          );
-        } catch (err) {
-          if (!(err instanceof ApiStatusError && err.code === 404))
-            this.log(`preempting ${v.key}: ${(err as Error).message}`);
-        }
-      })();
-    }
-  }
-
-  /**
-   * Sets the pod's PodScheduled condition to False with `reason` and `message` (and its
-   * nominated node: a name to set, null to clear, undefined to leave), unless it already says so.
-   */
-  private setCondition(
-    pi: PodInfo,
-    reason: string,
-    message: string,
-    nominate: string | null | undefined,
-  ): void {
-    const status = (pi.pod['status'] ?? {}) as Obj;
-    const conds = (status['conditions'] as Obj[] | undefined) ?? [];
-    const cur = conds.find((c) => c['type'] === 'PodScheduled');
-    const nominatedNow = (status['nominatedNodeName'] as string | undefined) ?? '';
-    const nominationSame = nominate === undefined || (nominate ?? '') === nominatedNow;
-    if (
-      cur?.['status'] === 'False' &&
-      cur['reason'] === reason &&
-      cur['message'] === message &&
-      nominationSame
-    )
-      return;
-    const condition: Obj = {
-      type: 'PodScheduled',
-      status: 'False',
-      reason,
-      message,
-      lastProbeTime: null,
-      lastTransitionTime:
-        cur?.['status'] === 'False' && cur['lastTransitionTime']
-          ? cur['lastTransitionTime']
-          : new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    };
-    const patch: Obj = { conditions: [condition] };
-    if (nominate !== undefined) patch['nominatedNodeName'] = nominate;
-    void this.patchStatus(pi, patch);
-  }
-
-  private async patchStatus(pi: PodInfo, status: Obj): Promise<void> {
-    try {
-      await this.pods.patch(pi.namespace, pi.name, { status }, 'strategic', { subresource: 'status' });
-    } catch (err) {
-      if (!(err instanceof ApiStatusError && err.code === 404))
-        this.log(`updating status of ${pi.key}: ${(err as Error).message}`);
-    }
-  }
-}
-
-/** The object an event is about (informer objects may lack kind and apiVersion). */
-function podRef(pod: KObject): KObject {
-  return pod.kind ? pod : { ...pod, kind: 'Pod', apiVersion: 'v1' };
 }

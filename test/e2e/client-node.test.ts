@@ -166,8 +166,18 @@ function clientSuite(name: string, start: () => Promise<Backend>): void {
       assert.equal(read.metadata?.uid, created.metadata?.uid);
       assert.equal(read.spec?.template.spec?.containers[0]?.image, 'busybox:1.35');
 
-      read.spec!.replicas = 3;
-      const replaced = await apps.replaceNamespacedDeployment({ name: 'web', namespace: ns, body: read });
+      // Controllers may write the Deployment (status) between a read and a replace; like
+      // any client, re-read and retry on 409 Conflict, a bounded number of times.
+      let replaced: V1Deployment | undefined;
+      for (let attempt = 1; !replaced; attempt++) {
+        const current = await apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+        current.spec!.replicas = 3;
+        try {
+          replaced = await apps.replaceNamespacedDeployment({ name: 'web', namespace: ns, body: current });
+        } catch (err) {
+          if (!(err instanceof ApiException && err.code === 409) || attempt >= 10) throw err;
+        }
+      }
       assert.equal(replaced.spec?.replicas, 3);
       assert.ok((replaced.metadata?.generation ?? 0) > (created.metadata?.generation ?? 0));
 
@@ -257,7 +267,10 @@ function clientSuite(name: string, start: () => Promise<Backend>): void {
         path,
         { resourceVersion: start.metadata?.resourceVersion },
         (type, obj: V1ConfigMap) => {
-          events.push({ type, name: obj.metadata?.name ?? '', data: obj.data });
+          // Only this test's object: controllers may add others to the namespace.
+          if (obj.metadata?.name === 'watched') {
+            events.push({ type, name: obj.metadata.name, data: obj.data });
+          }
         },
         (err: unknown) => {
           ended = err;
@@ -294,8 +307,12 @@ function clientSuite(name: string, start: () => Promise<Backend>): void {
         namespace: ns,
         body: configMap('pre', { inf: 'y' }, { a: '1' }),
       });
-      const informer = makeInformer<V1ConfigMap>(kc, path, () =>
-        core.listNamespacedConfigMap({ namespace: ns }),
+      // Selected by label, so objects other components put in the namespace stay out.
+      const informer = makeInformer<V1ConfigMap>(
+        kc,
+        path,
+        () => core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'inf=y' }),
+        'inf=y',
       );
       const seen: string[] = [];
       const errors: unknown[] = [];
@@ -327,7 +344,7 @@ function clientSuite(name: string, start: () => Promise<Backend>): void {
         await waitFor('informer add/update/delete', () => seen.length >= 4);
         assert.deepEqual(seen, ['add pre', 'add live', 'update live 2', 'delete pre']);
 
-        const server = await core.listNamespacedConfigMap({ namespace: ns });
+        const server = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'inf=y' });
         const key = (o: V1ConfigMap) => `${o.metadata?.name}@${o.metadata?.resourceVersion}`;
         await waitFor('the informer cache to match the server', () => {
           const cached = informer.list(ns).map(key).sort();

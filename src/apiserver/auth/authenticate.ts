@@ -24,13 +24,19 @@ export class Authenticator {
       const user = this.lookup(m[1]!);
       return user ? withAuthenticated(user) : 'invalid';
     }
-    const socket = req.socket as TLSSocket;
-    if (socket.authorized) {
+    // The certificate is the connection's: read it once per TLS socket, not per request.
+    const socket = ('stream' in req ? req.stream.session?.socket : req.socket) as TLSSocket | undefined;
+    if (!socket?.authorized) return undefined;
+    let user = this.byConnection.get(socket);
+    if (user === undefined) {
       const id = parseClientIdentity(socket.getPeerCertificate());
-      if (id) return withAuthenticated({ name: id.user, groups: id.groups });
+      user = id ? withAuthenticated({ name: id.user, groups: id.groups }) : null;
+      this.byConnection.set(socket, user);
     }
-    return undefined;
+    return user ?? undefined;
   }
+
+  private readonly byConnection = new WeakMap<object, UserInfo | null>();
 
   private lookup(token: string): UserInfo | undefined {
     const given = Buffer.from(token);

@@ -3,12 +3,12 @@ import { ApiError, Errors } from '../errors.js';
 import type { Req, Res } from './types.js';
 
 export function writeJson(res: Res, code: number, body: unknown, contentType = 'application/json'): void {
-  const data = Buffer.from(JSON.stringify(body));
+  const data = JSON.stringify(body);
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(code, { 'content-type': contentType, 'content-length': String(data.length) });
+  res.writeHead(code, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(data)) });
   res.end(data);
 }
 

@@ -10,6 +10,7 @@ import { Errors } from '../errors.js';
 import { wantsTable } from '../http/negotiate.js';
 import { writeChunk } from '../http/types.js';
 import type { ResourceCall } from './context.js';
+import { eventLine } from './event-encoding.js';
 import { objectFilter } from './query.js';
 import { includeObjectParam, toTable } from './table.js';
 
@@ -64,6 +65,8 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
       'cache-control': 'no-cache, private',
       ...('httpVersionMajor' in req && req.httpVersionMajor === 1 ? { 'transfer-encoding': 'chunked' } : {}),
     });
+    // Send the status line now: clients treat a watch as open only once they see it.
+    if ('flushHeaders' in res) res.flushHeaders();
     const stop = () => abort.abort();
     res.on('close', stop);
     const timer = setTimeout(stop, seconds * 1000);
@@ -90,7 +93,12 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
             Date.now(),
           );
         }
-        const ok = writeChunk(res, `${JSON.stringify({ type: ev.type, object })}\n`);
+        // The plain JSON form of a cached object is shared by every watcher.
+        const shared = ev.type !== 'BOOKMARK' && !asTable && !store.def.codec;
+        const ok = writeChunk(
+          res,
+          shared ? eventLine(ev.type, ev.object) : `${JSON.stringify({ type: ev.type, object })}\n`,
+        );
         if (!ok) {
           await new Promise<void>((r) => {
             const done = () => {

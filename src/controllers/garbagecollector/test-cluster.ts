@@ -1,17 +1,14 @@
 /**
- * A real API server (SQLite in a temporary directory) with chosen controllers running
+ * A real API server (the shared test API server) with chosen controllers running
  * against it through the in-process client, for the integration tests of the controllers
  * in this and the sibling lifecycle folders. stop() ends the controllers, the informers,
  * the server and the store, and removes the directory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ApiServer } from '../../apiserver/server.js';
-import { Client } from '../../client/client.js';
+import { setMaxListeners } from 'node:events';
+import type { ApiServer } from '../../apiserver/server.js';
+import { startTestApiServer } from '../../apiserver/testing.js';
+import type { Client } from '../../client/client.js';
 import { InformerFactory } from '../../client/factory.js';
-import { InProcessTransport } from '../../client/inprocess.js';
-import { SqliteStore } from '../../storage/sqlite/store.js';
 import type { Controller, ControllerContext } from '../framework/controller.js';
 import { ApiEventRecorder } from '../framework/recorder.js';
 
@@ -24,20 +21,8 @@ export interface TestCluster {
 export async function startTestCluster(
   controllers: (ctx: ControllerContext) => Controller[],
 ): Promise<TestCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'k8ts-lifecycle-'));
-  const store = SqliteStore.open(join(dir, 'db', 'state.db'));
-  const server = await ApiServer.start({
-    dataDir: dir,
-    store,
-    bindAddress: '127.0.0.1',
-    port: 0,
-    tlsSans: [],
-    serviceIP: '10.43.0.1',
-    log: () => {},
-  });
-  const client = new Client(
-    new InProcessTransport(server.handler, { name: 'test', groups: ['system:masters'] }),
-  );
+  const api = await startTestApiServer();
+  const client = api.client();
   const informers = new InformerFactory(client);
   const ctx: ControllerContext = {
     client,
@@ -47,18 +32,18 @@ export async function startTestCluster(
     now: Date.now,
   };
   const ac = new AbortController();
+  // Every informer and controller waits on this one signal.
+  setMaxListeners(0, ac.signal);
   const running = controllers(ctx);
   informers.start(ac.signal);
   const runs = running.map((c) => c.run(ac.signal));
   return {
     client,
-    server,
+    server: api.server,
     async stop() {
       ac.abort();
       await Promise.all(runs);
-      await server.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await api.close();
     },
   };
 }
