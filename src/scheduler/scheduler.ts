@@ -9,8 +9,9 @@
  * FailedScheduling event, may preempt lower-priority pods, and waits for a cluster event
  * that may help it. Bind failures forget the assumption and retry after a backoff.
  *
- * It does I/O only through the client it is given; run(signal) runs until the signal
- * aborts (the leader elector's term), then stops its informers and timers.
+ * It does I/O only through the client it is given (writes go through PodWriter);
+ * run(signal) runs until the signal aborts (the leader elector's term), then stops its
+ * informers and timers.
  */
 import { keyOf } from '../client/cache.js';
 import type { Client } from '../client/client.js';

@@ -9,7 +9,7 @@
  * by several budgets is a 500, as upstream. Unready pods may go without using up the
  * budget when the budget is healthy or its unhealthyPodEvictionPolicy is AlwaysAllow.
  */
-import { labelSelectorFromObject } from '../../api/selectors/index.js';
+import { type LabelSelectorObject, labelSelectorFromObject } from '../../api/selectors/index.js';
 import { timestamp } from '../../registry/generic/meta.js';
 import type { GenericStore } from '../../registry/generic/store.js';
 import { deleteObject, updateObject } from '../../registry/generic/write.js';
@@ -46,7 +46,9 @@ function budgetsOf(store: GenericStore, pod: KObject): KObject[] {
   const labels = pod.metadata?.labels ?? {};
   return store.cache.list(store.keyPrefix(pod.metadata?.namespace ?? '')).filter((pdb) => {
     try {
-      const sel = labelSelectorFromObject((pdb['spec'] as Obj | undefined)?.['selector'] as never);
+      const sel = labelSelectorFromObject(
+        (pdb['spec'] as Obj | undefined)?.['selector'] as LabelSelectorObject | undefined,
+      );
       // A nil or empty selector covers nothing here.
       return !sel.empty && sel.matches(labels);
     } catch {

@@ -9,7 +9,7 @@
  * (no disruption allowed, reason SyncFailed). Evictions recorded in disruptedPods are
  * forgotten two minutes on if the pod was not deleted (a NotDeleted event).
  */
-import { labelSelectorFromObject } from '../../api/selectors/index.js';
+import { type LabelSelectorObject, labelSelectorFromObject } from '../../api/selectors/index.js';
 import { splitKey } from '../../client/cache.js';
 import { ApiStatusError, isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
@@ -89,7 +89,7 @@ export class DisruptionController extends QueueController {
 
   private selected(pdb: KObject, pod: KObject): boolean {
     try {
-      return labelSelectorFromObject(budgetSpec(pdb)['selector'] as never).matches(
+      return labelSelectorFromObject(budgetSpec(pdb)['selector'] as LabelSelectorObject | undefined).matches(
         pod.metadata?.labels ?? {},
       );
     } catch {

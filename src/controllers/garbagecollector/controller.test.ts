@@ -1,6 +1,7 @@
 /** The garbage collector against a real API server: background, foreground and orphan cascades. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { ResourceClient } from '../../client/client.js';
 import type { KObject } from '../../registry/types.js';
 import { GarbageCollector } from './controller.js';
@@ -41,11 +42,11 @@ describe('garbage collector', () => {
     controller,
     ...(block ? { blockOwnerDeletion: true } : {}),
   });
-  const dependent = (name: string, refs: unknown[]) =>
+  const dependent = (name: string, refs: OwnerReference[]) =>
     pods.create('default', {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name, ownerReferences: refs as never },
+      metadata: { name, ownerReferences: refs },
       spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'busybox' }] },
     });
 
@@ -77,7 +78,7 @@ describe('garbage collector', () => {
     await cms.create('default', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'hold-dep', ownerReferences: [refTo(o)] as never, finalizers: ['example.com/hold'] },
+      metadata: { name: 'hold-dep', ownerReferences: [refTo(o)], finalizers: ['example.com/hold'] },
     });
     await rs.delete('default', 'hold', { propagationPolicy: 'Foreground' });
     const dep = await until('the dependent to be marked for deletion', async () => {

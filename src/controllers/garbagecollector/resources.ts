@@ -4,7 +4,9 @@
  * Events, which churn and own nothing) and how an owner reference's apiVersion and kind
  * resolve to a resource. Pure.
  */
-import { parseApiVersion, RESOURCES, type ResourceInfo } from '../../api/resources.js';
+import { parseApiVersion, RESOURCES, type ResourceInfo, type Verb } from '../../api/resources.js';
+
+const NEEDED: Verb[] = ['list', 'watch', 'delete', 'patch'];
 
 const SKIPPED = new Set(['/events', 'events.k8s.io/events']);
 
@@ -20,7 +22,7 @@ export function collectedResources(): ResourceInfo[] {
   for (const r of RESOURCES) {
     const id = resourceId(r);
     if (seen.has(id) || SKIPPED.has(id)) continue;
-    if (!['list', 'watch', 'delete', 'patch'].every((v) => r.verbs.includes(v as never))) continue;
+    if (!NEEDED.every((v) => r.verbs.includes(v))) continue;
     seen.add(id);
     out.push(r);
   }

@@ -13,7 +13,9 @@ export class MissingBinaryError extends Error {
     readonly debianPackage: string,
     where: string,
   ) {
-    super(`${binary} not found ${where}: install the Debian package '${debianPackage}' (apt-get install ${debianPackage})`);
+    super(
+      `${binary} not found ${where}: install the Debian package '${debianPackage}' (apt-get install ${debianPackage})`,
+    );
     this.name = 'MissingBinaryError';
   }
 }
@@ -28,7 +30,10 @@ async function executable(path: string): Promise<boolean> {
 }
 
 /** The absolute path of `name` (absolute, or looked up on PATH), or undefined. */
-export async function findExecutable(name: string, path = process.env['PATH'] ?? ''): Promise<string | undefined> {
+export async function findExecutable(
+  name: string,
+  path = process.env['PATH'] ?? '',
+): Promise<string | undefined> {
   if (isAbsolute(name)) return (await executable(name)) ? name : undefined;
   for (const dir of path.split(delimiter)) {
     if (dir === '') continue;

@@ -35,7 +35,10 @@ test('the config carries the settings these machines need', () => {
     'max_conf_num = 1',
     'config_path = "/d/certs.d"',
   ]) {
-    assert.ok(text.split('\n').some((l) => l.trim() === line), `missing: ${line}`);
+    assert.ok(
+      text.split('\n').some((l) => l.trim() === line),
+      `missing: ${line}`,
+    );
   }
 });
 

@@ -86,7 +86,10 @@ export class ContainerdSupervisor {
       throw new Error(`containerd exited during start; see ${this.layout.log}`);
     });
     try {
-      await Promise.race([waitForSocket(this.layout.socket, this.#opts.readyTimeoutMs ?? 20_000, ready), died]);
+      await Promise.race([
+        waitForSocket(this.layout.socket, this.#opts.readyTimeoutMs ?? 20_000, ready),
+        died,
+      ]);
     } finally {
       died.catch(() => undefined);
     }

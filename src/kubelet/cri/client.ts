@@ -152,7 +152,14 @@ export class CriClient {
 
   /** Returns the streaming server's URL for the exec session. */
   async exec(
-    req: { container_id: string; cmd: string[]; tty?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean },
+    req: {
+      container_id: string;
+      cmd: string[];
+      tty?: boolean;
+      stdin?: boolean;
+      stdout?: boolean;
+      stderr?: boolean;
+    },
     o: CallOptions,
   ): Promise<string> {
     return (await this.#rt<{ url: string }>('Exec', req, o)).url;
@@ -168,11 +175,16 @@ export class CriClient {
 
   /** Returns the streaming server's URL for forwarding `ports` of the sandbox. */
   async portForward(podSandboxId: string, ports: number[], o: CallOptions): Promise<string> {
-    return (await this.#rt<{ url: string }>('PortForward', { pod_sandbox_id: podSandboxId, port: ports }, o)).url;
+    return (await this.#rt<{ url: string }>('PortForward', { pod_sandbox_id: podSandboxId, port: ports }, o))
+      .url;
   }
 
   async containerStats(containerId: string, o: CallOptions): Promise<ContainerStats | null> {
-    const res = await this.#rt<{ stats: ContainerStats | null }>('ContainerStats', { container_id: containerId }, o);
+    const res = await this.#rt<{ stats: ContainerStats | null }>(
+      'ContainerStats',
+      { container_id: containerId },
+      o,
+    );
     return res.stats;
   }
 
@@ -191,7 +203,11 @@ export class CriClient {
   // ---- ImageService ----
 
   async listImages(filter: ImageSpec | undefined, o: CallOptions): Promise<Image[]> {
-    const res = await this.#img<{ images: Image[] }>('ListImages', filter ? { filter: { image: filter } } : {}, o);
+    const res = await this.#img<{ images: Image[] }>(
+      'ListImages',
+      filter ? { filter: { image: filter } } : {},
+      o,
+    );
     return res.images;
   }
 

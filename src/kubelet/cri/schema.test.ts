@@ -6,9 +6,25 @@ test('the CRI schema defines every call the client uses, under runtime.v1', () =
   const { RuntimeService, ImageService } = criServices();
   const rt = Object.keys(RuntimeService.service);
   for (const m of [
-    'Version', 'RunPodSandbox', 'StopPodSandbox', 'RemovePodSandbox', 'PodSandboxStatus', 'ListPodSandbox',
-    'CreateContainer', 'StartContainer', 'StopContainer', 'RemoveContainer', 'ListContainers', 'ContainerStatus',
-    'ExecSync', 'Exec', 'Attach', 'PortForward', 'ContainerStats', 'UpdateContainerResources', 'ReopenContainerLog',
+    'Version',
+    'RunPodSandbox',
+    'StopPodSandbox',
+    'RemovePodSandbox',
+    'PodSandboxStatus',
+    'ListPodSandbox',
+    'CreateContainer',
+    'StartContainer',
+    'StopContainer',
+    'RemoveContainer',
+    'ListContainers',
+    'ContainerStatus',
+    'ExecSync',
+    'Exec',
+    'Attach',
+    'PortForward',
+    'ContainerStats',
+    'UpdateContainerResources',
+    'ReopenContainerLog',
   ]) {
     assert.ok(rt.includes(m), m);
     assert.equal(RuntimeService.service[m]?.path, `/runtime.v1.RuntimeService/${m}`);

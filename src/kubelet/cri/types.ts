@@ -15,9 +15,16 @@ export type Int64 = string;
 export type Labels = Record<string, string>;
 export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
-export type MountPropagation = 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
+export type MountPropagation =
+  | 'PROPAGATION_PRIVATE'
+  | 'PROPAGATION_HOST_TO_CONTAINER'
+  | 'PROPAGATION_BIDIRECTIONAL';
 export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
-export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
+export type ContainerState =
+  | 'CONTAINER_CREATED'
+  | 'CONTAINER_RUNNING'
+  | 'CONTAINER_EXITED'
+  | 'CONTAINER_UNKNOWN';
 
 export interface PodSandboxMetadata {
   name: string;
@@ -269,7 +276,11 @@ export interface UInt64Value {
 
 export interface ContainerStats {
   attributes: { id: string; metadata: ContainerMetadata | null; labels: Labels; annotations: Labels } | null;
-  cpu: { timestamp: Int64; usage_core_nano_seconds: UInt64Value | null; usage_nano_cores: UInt64Value | null } | null;
+  cpu: {
+    timestamp: Int64;
+    usage_core_nano_seconds: UInt64Value | null;
+    usage_nano_cores: UInt64Value | null;
+  } | null;
   memory: {
     timestamp: Int64;
     working_set_bytes: UInt64Value | null;

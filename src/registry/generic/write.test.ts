@@ -70,3 +70,32 @@ describe('generic store writes', () => {
     );
   });
 });
+
+describe('status updates', () => {
+  let t: TestApiServer;
+  before(async () => {
+    t = await startTestApiServer();
+  });
+  after(() => t.close());
+
+  it('answer with the resourceVersion they wrote', async () => {
+    const deps = t.client().resource('apps', 'v1', 'deployments');
+    const d = await deps.create('default', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'st' },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: {
+          metadata: { labels: { a: 'b' } },
+          spec: { containers: [{ name: 'c', image: 'busybox' }] },
+        },
+      },
+    });
+    d['status'] = { replicas: 0, observedGeneration: 1 };
+    const updated = await deps.updateStatus(d);
+    const read = await deps.get('default', 'st');
+    assert.equal(updated.metadata?.resourceVersion, read.metadata?.resourceVersion);
+    assert.notEqual(updated.metadata?.resourceVersion, d.metadata?.resourceVersion);
+  });
+});

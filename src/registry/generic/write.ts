@@ -110,7 +110,7 @@ export async function updateObject(
     const cur = await getOrUndefined(s, key, name);
     const old = cur && decode(cur.value, cur.modRevision);
     const obj = await req.apply(old && structuredClone(old));
-    const m = meta(obj);
+    let m = meta(obj);
     if (!old) {
       if (!req.createIfMissing) s.notFound(name);
       m.name = name;
@@ -142,6 +142,8 @@ export async function updateObject(
     keepSystemMeta(obj, old);
     st.defaults?.(obj);
     st.prepareForUpdate?.(obj, old);
+    // A hook may have replaced the metadata object (a status update takes the stored one).
+    m = meta(obj);
     await s.env.admit?.('update', s.def, obj, old, ctx);
     if (!req.managedFieldsSet) trackManagedFields(s, ctx, old, obj, req.subresource);
     const errors = [

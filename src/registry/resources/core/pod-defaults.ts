@@ -26,6 +26,14 @@ function defaultContainer(c: Obj): void {
   setDefault(c, 'terminationMessagePolicy', 'File');
   if (typeof c['image'] === 'string') setDefault(c, 'imagePullPolicy', defaultPullPolicy(c['image']));
   setDefault(c, 'resources', {});
+  // A limit without a request is also the request (as kube-apiserver defaults it).
+  const res = c['resources'];
+  if (isObj(res) && isObj(res['limits'])) {
+    const requests = isObj(res['requests']) ? res['requests'] : {};
+    for (const [name, limit] of Object.entries(res['limits']))
+      if (requests[name] === undefined) requests[name] = limit;
+    res['requests'] = requests;
+  }
   if (Array.isArray(c['ports'])) for (const p of c['ports']) if (isObj(p)) setDefault(p, 'protocol', 'TCP');
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
     const pr = c[probe];

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { findContainerdBinaries } from './binaries.js';
+import { ContainerdSupervisor, type SupervisorEvent } from './supervisor.js';
+
+// Stands in for containerd: reads the socket from --config and listens on it.
+const FAKE = `#!${process.execPath}
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+const cfg = readFileSync(process.argv[process.argv.indexOf('--config') + 1], 'utf8');
+const sock = /^\\s*address = "(.*)"$/m.exec(cfg)[1];
+rmSync(sock, { force: true });
+const server = createServer((c) => c.destroy()).listen(sock);
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('starts, restarts a dead daemon and stops it', async (t) => {
+  try {
+    await findContainerdBinaries();
+  } catch (e) {
+    t.skip(`needs the runc shim and runc installed: ${(e as Error).message}`);
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'k8ts-supervisor-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const fake = join(dir, 'fake-containerd.mjs');
+  await writeFile(fake, FAKE);
+  await chmod(fake, 0o755);
+
+  const events: SupervisorEvent[] = [];
+  let onStart: ((pid: number) => void) | undefined;
+  const sup = new ContainerdSupervisor({
+    dir: join(dir, 'node'),
+    sandboxImage: 'pause',
+    containerdBinary: fake,
+    backoff: { initialMs: 10, maxMs: 100, resetAfterMs: 60_000 },
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === 'started') onStart?.(e.pid);
+    },
+  });
+  t.after(() => sup.close());
+  await sup.start(AbortSignal.timeout(20_000));
+  const first = sup.pid;
+  assert.ok(first !== undefined && alive(first));
+
+  const restarted = new Promise<number>((resolve) => {
+    onStart = resolve;
+  });
+  process.kill(first, 'SIGKILL');
+  const second = await Promise.race([
+    restarted,
+    new Promise<never>((_, reject) =>
+      AbortSignal.timeout(20_000).addEventListener('abort', () => reject(new Error('no restart'))),
+    ),
+  ]);
+  assert.notEqual(second, first);
+  assert.ok(events.some((e) => e.type === 'restarting'));
+
+  await sup.close();
+  assert.equal(sup.pid, undefined);
+  assert.equal(alive(second), false);
+});
