@@ -73,3 +73,30 @@ test('starts, restarts a dead daemon and stops it', async (t) => {
   assert.equal(sup.pid, undefined);
   assert.equal(alive(second), false);
 });
+
+test('a daemon that dies during start fails start() and is not restarted', async (t) => {
+  try {
+    await findContainerdBinaries();
+  } catch (e) {
+    t.skip(`needs the runc shim and runc installed: ${(e as Error).message}`);
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'k8ts-supervisor-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const fake = join(dir, 'failing-containerd');
+  await writeFile(fake, '#!/bin/sh\necho "bad config" >&2\nexit 1\n');
+  await chmod(fake, 0o755);
+  const events: SupervisorEvent[] = [];
+  const sup = new ContainerdSupervisor({
+    dir: join(dir, 'node'),
+    sandboxImage: 'pause',
+    containerdBinary: fake,
+    backoff: { initialMs: 10, maxMs: 100, resetAfterMs: 60_000 },
+    onEvent: (e) => events.push(e),
+  });
+  await assert.rejects(sup.start(AbortSignal.timeout(20_000)), /exited during start/);
+  const started = events.filter((e) => e.type === 'started').length;
+  await sup.close();
+  assert.equal(events.filter((e) => e.type === 'started').length, started);
+  assert.equal(sup.pid, undefined);
+});

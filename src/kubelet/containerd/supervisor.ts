@@ -75,7 +75,10 @@ export class ContainerdSupervisor {
     return this.#child?.exitCode === null && this.#child.signalCode === null ? this.#child.pid : undefined;
   }
 
-  /** Writes the config, starts containerd and waits until its socket answers. */
+  /**
+   * Writes the config, starts containerd and waits until its socket answers. On failure
+   * the child is stopped and the supervisor is closed.
+   */
   async start(signal: AbortSignal): Promise<void> {
     const bins = await findContainerdBinaries(this.#opts.containerdBinary, this.#opts.runcBinary);
     this.#binary = bins.containerd;
@@ -138,6 +141,16 @@ export class ContainerdSupervisor {
     this.#opts.onEvent?.(e);
   }
 
+  /** True if the current child exits within `ms`; the timer is cleared either way. */
+  async #exitsWithin(ms: number): Promise<boolean> {
+    const timer = new AbortController();
+    try {
+      return await Promise.race([this.#exited.then(() => true), sleep(ms, false, { signal: timer.signal })]);
+    } finally {
+      timer.abort();
+    }
+  }
+
   /** Stops containerd: SIGTERM, then SIGKILL after the stop timeout. Idempotent. */
   async close(): Promise<void> {
     this.#closing = true;
@@ -145,11 +158,9 @@ export class ContainerdSupervisor {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const timeout = this.#opts.stopTimeoutMs ?? 10_000;
-    const gone = await Promise.race([this.#exited.then(() => true), sleep(timeout, false, { ref: false })]);
-    if (gone) return;
+    if (await this.#exitsWithin(this.#opts.stopTimeoutMs ?? 10_000)) return;
     child.kill('SIGKILL');
-    const killed = await Promise.race([this.#exited.then(() => true), sleep(5_000, false, { ref: false })]);
-    if (!killed) throw new Error(`containerd (pid ${child.pid}) did not exit after SIGKILL`);
+    if (!(await this.#exitsWithin(5_000)))
+      throw new Error(`containerd (pid ${child.pid}) did not exit after SIGKILL`);
   }
 }

@@ -150,7 +150,6 @@ test('a busybox pod through CRI on a supervised containerd', async (t) => {
   cri.close();
   await sup.close();
   t.diagnostic(`figures: ${figures.join(', ')}`);
-  console.log(`# cri e2e figures: ${figures.join(', ')}`);
 
   assert.ok(containerdPid !== undefined);
   let containerdGone = false;
