@@ -10,26 +10,28 @@ import { parse } from 'yaml';
 import { HttpsTransport } from '../../src/client/https.js';
 import { runLoad } from '../lib/stats.js';
 import { type BenchServer, startBenchServer } from './server.js';
+import type { Credentials } from './watch.js';
 import { nodeBody } from './workloads.js';
 
 export interface Cluster {
   server: BenchServer;
   http: HttpsTransport;
+  creds: Credentials;
   stop(): Promise<void>;
 }
 
-function transportFor(kubeconfig: string): HttpsTransport {
+function credentialsOf(kubeconfig: string): Credentials {
   const cfg = parse(readFileSync(kubeconfig, 'utf8')) as {
     clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
     users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
   };
   const b64 = (s: string) => Buffer.from(s, 'base64');
-  return new HttpsTransport({
+  return {
     server: cfg.clusters[0]!.cluster.server,
-    caPem: b64(cfg.clusters[0]!.cluster['certificate-authority-data']),
-    certPem: b64(cfg.users[0]!.user['client-certificate-data']),
-    keyPem: b64(cfg.users[0]!.user['client-key-data']),
-  });
+    ca: b64(cfg.clusters[0]!.cluster['certificate-authority-data']),
+    cert: b64(cfg.users[0]!.user['client-certificate-data']),
+    key: b64(cfg.users[0]!.user['client-key-data']),
+  };
 }
 
 export async function startCluster(profileDir?: string): Promise<Cluster> {
@@ -37,10 +39,17 @@ export async function startCluster(profileDir?: string): Promise<Cluster> {
     '--node-monitor-grace-period',
     '24h',
   ]);
-  const http = transportFor(server.kubeconfig);
+  const creds = credentialsOf(server.kubeconfig);
+  const http = new HttpsTransport({
+    server: creds.server,
+    caPem: creds.ca,
+    certPem: creds.cert,
+    keyPem: creds.key,
+  });
   return {
     server,
     http,
+    creds,
     async stop() {
       http.close();
       await server.stop();

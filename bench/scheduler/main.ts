@@ -95,11 +95,20 @@ async function apiCeiling(
   return count / ((performance.now() - t0) / 1000);
 }
 
+/** The cluster of the scenario running, stopped on Ctrl-C or SIGTERM as well. */
+let current: Cluster | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
 async function runScenario(scenario: ScenarioName, opts: Options): Promise<Row> {
   const pods = opts.pods[scenario];
   const profileDir = opts.profileDir ? resolve(opts.profileDir, scenario) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const cluster = await startCluster(profileDir);
+  current = cluster;
   const row: Row = { scenario, pods, podsPerSecond: 0 };
   let window: [number, number] | undefined;
   try {
@@ -107,8 +116,7 @@ async function runScenario(scenario: ScenarioName, opts: Options): Promise<Row> 
     // Let the scheduler's informer take the nodes in before the clock starts.
     await new Promise((r) => setTimeout(r, 1000));
     const r = await measure(
-      cluster.http,
-      cluster.server.pid,
+      cluster,
       'default',
       pods,
       opts.concurrency,
@@ -126,6 +134,7 @@ async function runScenario(scenario: ScenarioName, opts: Options): Promise<Row> 
         (target ? `; target >= ${fmt(target, 0)}/s: ${r.podsPerSecond >= target ? 'met' : 'MISSED'}` : '') +
         `)  last create acked at ${fmt(r.createSeconds, 1)} s, last bind seen at ${fmt(r.seconds, 1)} s;` +
         ` ${r.perNode.size} nodes used; ${opts.nodes} nodes created at ${fmt(nodeRate, 0)}/s` +
+        (r.relists ? ` (the watch was cut off ${r.relists} time(s) and caught up by listing)` : '') +
         (problem ? `  PLACEMENT WRONG: ${problem}` : ''),
     );
     const msPerPod = (1000 * r.serverCpuSeconds) / pods;
@@ -140,6 +149,7 @@ async function runScenario(scenario: ScenarioName, opts: Options): Promise<Row> 
       );
     }
   } finally {
+    current = undefined;
     await cluster.stop();
     if (profileDir && window) printHotspots(profileDir, window);
   }

@@ -5,10 +5,10 @@
  * when the last create was acknowledged, so the share of the API server is visible.
  */
 import { readFileSync } from 'node:fs';
-import type { HttpsTransport } from '../../src/client/https.js';
 import { runLoad } from '../lib/stats.js';
-import { post } from './cluster.js';
+import { type Cluster, post } from './cluster.js';
 import { monotonicMicros } from './profile.js';
+import { watchLines } from './watch.js';
 
 export interface Throughput {
   pods: number;
@@ -23,6 +23,8 @@ export interface Throughput {
   window: [number, number];
   /** CPU seconds the server process used in the window (all its threads). */
   serverCpuSeconds: number;
+  /** Times the watch ended early and the pods were listed to catch up. */
+  relists: number;
 }
 
 /** CPU seconds (user + system, all threads) a process has used so far, from /proc. */
@@ -43,14 +45,15 @@ interface Event {
 }
 
 export async function measure(
-  http: HttpsTransport,
-  serverPid: number,
+  cluster: Cluster,
   namespace: string,
   count: number,
   concurrency: number,
   body: (i: number) => string,
   timeoutMs: number,
 ): Promise<Throughput> {
+  const { http, creds } = cluster;
+  const serverPid = cluster.server.pid;
   const ac = new AbortController();
   const bound = new Set<string>();
   const perNode = new Map<string, number>();
@@ -58,30 +61,64 @@ export async function measure(
   let tLast = 0;
   let usLast = 0;
   let cpuLast = 0;
+  let relists = 0;
   let allBound: () => void = () => {};
   const done = new Promise<void>((r) => {
     allBound = r;
   });
-  const list = await http.request('GET', `/api/v1/namespaces/${namespace}/pods?limit=1`);
-  const rv = (JSON.parse(list.body.toString('utf8')) as { metadata: { resourceVersion: string } }).metadata
+  const seen = (name: string, node: string) => {
+    if (bound.has(name)) return;
+    bound.add(name);
+    perNode.set(node, (perNode.get(node) ?? 0) + 1);
+    if (bound.size === count) {
+      tLast = performance.now();
+      usLast = monotonicMicros();
+      cpuLast = cpuSeconds(serverPid);
+      allBound();
+    }
+  };
+  /** Lists the namespace's pods (paged), noting the bound ones; returns the list's resourceVersion. */
+  const catchUp = async (): Promise<string> => {
+    let cont = '';
+    let rv = '';
+    do {
+      const q = `limit=5000${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
+      const res = await http.request('GET', `/api/v1/namespaces/${namespace}/pods?${q}`);
+      const list = JSON.parse(res.body.toString('utf8')) as {
+        metadata: { resourceVersion: string; continue?: string };
+        items: Event['object'][];
+      };
+      for (const p of list.items) {
+        const node = p.spec?.nodeName;
+        if (node && p.metadata?.name) seen(p.metadata.name, node);
+      }
+      rv = list.metadata.resourceVersion;
+      cont = list.metadata.continue ?? '';
+    } while (cont);
+    return rv;
+  };
+  const first = await http.request('GET', `/api/v1/namespaces/${namespace}/pods?limit=1`);
+  let rv = (JSON.parse(first.body.toString('utf8')) as { metadata: { resourceVersion: string } }).metadata
     .resourceVersion;
   const watching = (async () => {
-    const path = `/api/v1/namespaces/${namespace}/pods?watch=1&resourceVersion=${rv}&allowWatchBookmarks=true`;
-    for await (const line of http.stream(path, ac.signal)) {
-      // Only events of bound pods are parsed: one per pod, not every event.
-      if (!line.includes('"nodeName"')) continue;
-      const ev = JSON.parse(line) as Event;
-      const node = ev.object.spec?.nodeName;
-      const name = ev.object.metadata?.name;
-      if (ev.type === 'DELETED' || !node || !name || bound.has(name)) continue;
-      bound.add(name);
-      perNode.set(node, (perNode.get(node) ?? 0) + 1);
-      if (bound.size === count) {
-        tLast = performance.now();
-        usLast = monotonicMicros();
-        cpuLast = cpuSeconds(serverPid);
-        allBound();
+    while (!ac.signal.aborted && bound.size < count) {
+      const path = `/api/v1/namespaces/${namespace}/pods?watch=1&resourceVersion=${rv}&allowWatchBookmarks=true`;
+      try {
+        for await (const line of watchLines(creds, path, ac.signal)) {
+          // Only events of bound pods are parsed: one per pod, not every event.
+          if (!line.includes('"nodeName"')) continue;
+          const ev = JSON.parse(line) as Event;
+          const node = ev.object.spec?.nodeName;
+          const name = ev.object.metadata?.name;
+          if (ev.type !== 'DELETED' && node && name) seen(name, node);
+        }
+      } catch {
+        // A broken or refused watch: catch up by listing below.
       }
+      if (ac.signal.aborted || bound.size >= count) break;
+      // The server ended the watch (timeout, slow watcher, compaction): list, then watch again.
+      relists++;
+      rv = await catchUp();
     }
   })().catch(() => {});
   const cpu0 = cpuSeconds(serverPid);
@@ -108,5 +145,6 @@ export async function measure(
     perNode,
     window: [us0, usLast],
     serverCpuSeconds: cpuLast - cpu0,
+    relists,
   };
 }

@@ -44,6 +44,9 @@ export class SchedulerCache {
   private readonly derived = new Map<string, { generation: number; value: unknown }>();
   private ordered: NodeInfo[] = [];
   private orderDirty = false;
+  /** Nodes per zone, in the order they came, and each node's zone as filed. */
+  private readonly zones = new Map<string, NodeInfo[]>();
+  private readonly zoneOfNode = new Map<string, string>();
   private nodeCount = 0;
   private preferNoScheduleCount = 0;
   readonly indexes = new CountIndexes();
@@ -76,13 +79,10 @@ export class SchedulerCache {
       info = new NodeInfo(name);
       this.nodeInfos.set(name, info);
     }
-    if (!info.node) {
-      this.nodeCount++;
-      this.orderDirty = true;
-    }
+    const isNew = !info.node;
+    if (isNew) this.nodeCount++;
     const labels = (node.metadata?.labels ?? {}) as Record<string, string>;
     const relabel = info.node !== undefined && !sameLabels(info.labels, labels);
-    const oldZone = zoneOf(info);
     this.countImages(info, -1);
     if (info.node && info.preferNoSchedule) this.preferNoScheduleCount--;
     if (relabel || !info.node) {
@@ -97,7 +97,11 @@ export class SchedulerCache {
     }
     this.countImages(info, 1);
     if (info.preferNoSchedule) this.preferNoScheduleCount++;
-    if (zoneOf(info) !== oldZone) this.orderDirty = true;
+    if (isNew) this.fileZone(info);
+    else if (zoneOf(info) !== this.zoneOfNode.get(info.name)) {
+      this.unfileZone(info);
+      this.fileZone(info);
+    }
     return info;
   }
 
@@ -106,11 +110,11 @@ export class SchedulerCache {
     if (!info?.node) return;
     this.countImages(info, -1);
     if (info.preferNoSchedule) this.preferNoScheduleCount--;
+    this.unfileZone(info);
     for (const pi of info.pods.values()) this.terms.update(pi, info, -1);
     info.setNode(undefined);
     for (const pi of info.pods.values()) this.terms.update(pi, info, 1);
     this.nodeCount--;
-    this.orderDirty = true;
     this.indexes.invalidateDomains();
     this.nodeGeneration++;
     if (info.pods.size === 0) this.nodeInfos.delete(name);
@@ -170,23 +174,35 @@ export class SchedulerCache {
     });
   }
 
-  private reorder(): void {
-    const zones = new Map<string, NodeInfo[]>();
-    const names = [...this.nodeInfos.values()]
-      .filter((n) => n.node)
-      .sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const n of names) {
-      const z = zoneOf(n);
-      let list = zones.get(z);
-      if (!list) {
-        list = [];
-        zones.set(z, list);
-      }
-      list.push(n);
+  private fileZone(info: NodeInfo): void {
+    const z = zoneOf(info);
+    let list = this.zones.get(z);
+    if (!list) {
+      list = [];
+      this.zones.set(z, list);
     }
-    const lists = [...zones.values()];
+    list.push(info);
+    this.zoneOfNode.set(info.name, z);
+    this.orderDirty = true;
+  }
+
+  private unfileZone(info: NodeInfo): void {
+    const z = this.zoneOfNode.get(info.name);
+    if (z === undefined) return;
+    const list = this.zones.get(z) ?? [];
+    const i = list.indexOf(info);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.zones.delete(z);
+    this.zoneOfNode.delete(info.name);
+    this.orderDirty = true;
+  }
+
+  /** One node of each zone in turn, so that a sample of consecutive nodes spans the zones. */
+  private reorder(): void {
+    const lists = [...this.zones.values()];
+    const longest = lists.reduce((m, l) => Math.max(m, l.length), 0);
     const out: NodeInfo[] = [];
-    for (let i = 0; out.length < names.length; i++) {
+    for (let i = 0; i < longest; i++) {
       for (const l of lists) if (i < l.length) out.push(l[i]!);
     }
     this.ordered = out;

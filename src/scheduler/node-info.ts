@@ -3,7 +3,9 @@
  * images, and the pods on it (bound and assumed) with the resources and host ports they
  * take. A NodeInfo may exist without a Node object while pods still name it (the node was
  * deleted, or its pods were seen first). clone() gives an independent copy for preemption's
- * what-if runs. Pure.
+ * what-if runs. The numbers every decision reads for hundreds of nodes (what is free, what
+ * is requested, whether hard taints exist) are kept as plain fields of this one object, so
+ * that scanning nodes touches one object per node. Pure.
  */
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import type { KObject } from '../registry/types.js';
@@ -26,6 +28,8 @@ export class NodeInfo {
   taints: readonly Taint[] = [];
   /** Whether any taint has the PreferNoSchedule effect (only those are scored). */
   preferNoSchedule = false;
+  /** Whether any taint has the NoSchedule or NoExecute effect (only those filter). */
+  hardTaints = false;
   unschedulable = false;
   allocatable: Resources = emptyResources();
   allowedPods = 0;
@@ -34,6 +38,14 @@ export class NodeInfo {
   requested: Resources = emptyResources();
   nonZeroMilliCPU = 0;
   nonZeroMemory = 0;
+  // Copies of hot numbers of `allocatable` and `requested` (kept in step by setNode and account).
+  allocMilliCPU = 0;
+  allocMemory = 0;
+  allocEphemeral = 0;
+  reqMilliCPU = 0;
+  reqMemory = 0;
+  reqEphemeral = 0;
+  podCount = 0;
   readonly pods = new Map<string, PodInfo>();
   /** `protocol/port` to the host IPs using it. */
   private ports = new Map<string, string[]>();
@@ -46,10 +58,12 @@ export class NodeInfo {
       this.labels = {};
       this.taints = [];
       this.preferNoSchedule = false;
+      this.hardTaints = false;
       this.unschedulable = false;
       this.allocatable = emptyResources();
       this.allowedPods = 0;
       this.images = new Map();
+      this.syncHot();
       return;
     }
     const status = (node['status'] ?? {}) as Obj;
@@ -57,6 +71,7 @@ export class NodeInfo {
     this.labels = (node.metadata?.labels ?? {}) as Record<string, string>;
     this.taints = nodeTaints(node);
     this.preferNoSchedule = this.taints.some((t) => t.effect === 'PreferNoSchedule');
+    this.hardTaints = this.taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
     this.unschedulable = ((node['spec'] ?? {}) as Obj)['unschedulable'] === true;
     this.allocatable = alloc.resources;
     this.allowedPods = alloc.pods;
@@ -66,11 +81,23 @@ export class NodeInfo {
       for (const n of (img['names'] as string[] | undefined) ?? []) images.set(normalizeImage(n), size);
     }
     this.images = images;
+    this.syncHot();
+  }
+
+  private syncHot(): void {
+    this.allocMilliCPU = this.allocatable.milliCPU;
+    this.allocMemory = this.allocatable.memory;
+    this.allocEphemeral = this.allocatable.ephemeralStorage;
+    this.reqMilliCPU = this.requested.milliCPU;
+    this.reqMemory = this.requested.memory;
+    this.reqEphemeral = this.requested.ephemeralStorage;
+    this.podCount = this.pods.size;
   }
 
   addPod(pi: PodInfo): void {
     this.account(pi, 1);
     this.pods.set(pi.key, pi);
+    this.podCount = this.pods.size;
   }
 
   removePod(pi: PodInfo): boolean {
@@ -78,11 +105,15 @@ export class NodeInfo {
     if (!mine) return false;
     this.account(mine, -1);
     this.pods.delete(pi.key);
+    this.podCount = this.pods.size;
     return true;
   }
 
   private account(pi: PodInfo, sign: 1 | -1): void {
     addResources(this.requested, pi.requests, sign);
+    this.reqMilliCPU = this.requested.milliCPU;
+    this.reqMemory = this.requested.memory;
+    this.reqEphemeral = this.requested.ephemeralStorage;
     this.nonZeroMilliCPU += sign * pi.nonZeroMilliCPU;
     this.nonZeroMemory += sign * pi.nonZeroMemory;
     for (const p of pi.hostPorts) {
@@ -115,6 +146,7 @@ export class NodeInfo {
     c.labels = this.labels;
     c.taints = this.taints;
     c.preferNoSchedule = this.preferNoSchedule;
+    c.hardTaints = this.hardTaints;
     c.unschedulable = this.unschedulable;
     c.allocatable = this.allocatable;
     c.allowedPods = this.allowedPods;
@@ -124,6 +156,7 @@ export class NodeInfo {
     c.nonZeroMemory = this.nonZeroMemory;
     for (const [k, v] of this.pods) c.pods.set(k, v);
     for (const [k, v] of this.ports) c.ports.set(k, [...v]);
+    c.syncHot();
     return c;
   }
 }

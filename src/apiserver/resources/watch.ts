@@ -69,6 +69,8 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
     if ('flushHeaders' in res) res.flushHeaders();
     const stop = () => abort.abort();
     res.on('close', stop);
+    // The client may have gone while the watch was being set up.
+    if (res.writableEnded || ('destroyed' in res && res.destroyed)) stop();
     const timer = setTimeout(stop, seconds * 1000);
     const bookmarkTimer = bookmarks
       ? setInterval(() => store.cache.bookmark(watcher, store.env.caches.revision), BOOKMARK_INTERVAL_MS)

@@ -14,12 +14,12 @@ export const balancedAllocation: ScorePlugin = {
   preScore: (state: CycleState) => state.pod.requests.milliCPU > 0 || state.pod.requests.memory > 0,
   score(state: CycleState, node: NodeInfo) {
     const r = state.pod.requests;
-    const cpuCap = node.allocatable.milliCPU;
-    const memCap = node.allocatable.memory;
+    const cpuCap = node.allocMilliCPU;
+    const memCap = node.allocMemory;
     // Two resources (the usual case): the standard deviation is half the difference.
     if (cpuCap !== 0 && memCap !== 0) {
-      const cpu = Math.min(1, (node.requested.milliCPU + r.milliCPU) / cpuCap);
-      const mem = Math.min(1, (node.requested.memory + r.memory) / memCap);
+      const cpu = Math.min(1, (node.reqMilliCPU + r.milliCPU) / cpuCap);
+      const mem = Math.min(1, (node.reqMemory + r.memory) / memCap);
       return Math.trunc((1 - Math.abs(cpu - mem) / 2) * MAX_NODE_SCORE);
     }
     return MAX_NODE_SCORE;

@@ -35,11 +35,20 @@ export const nodeResourcesFitFilter: FilterPlugin = {
   name: NAME,
   filter(state: CycleState, node: NodeInfo) {
     const r = state.pod.requests;
+    // The common case, read from the node's own fields: everything fits.
+    if (
+      node.podCount < node.allowedPods &&
+      r.milliCPU <= node.allocMilliCPU - node.reqMilliCPU &&
+      r.memory <= node.allocMemory - node.reqMemory &&
+      r.ephemeralStorage <= node.allocEphemeral - node.reqEphemeral &&
+      r.scalar === undefined
+    )
+      return null;
     const alloc = node.allocatable;
     const used = node.requested;
     let reasons: string[] | undefined;
     let hopeless = false;
-    if (node.pods.size + 1 > node.allowedPods) reasons = ['Too many pods'];
+    if (node.podCount + 1 > node.allowedPods) reasons = ['Too many pods'];
     if (r.milliCPU > 0 && r.milliCPU > alloc.milliCPU - used.milliCPU) {
       reasons = push(reasons, 'Insufficient cpu');
       hopeless ||= r.milliCPU > alloc.milliCPU;
@@ -86,8 +95,8 @@ export function nodeResourcesFitScore(strategy: ScoringStrategy = 'LeastAllocate
     weight: 1,
     score(state: CycleState, node: NodeInfo) {
       const pod = state.pod;
-      const cpuCap = node.allocatable.milliCPU;
-      const memCap = node.allocatable.memory;
+      const cpuCap = node.allocMilliCPU;
+      const memCap = node.allocMemory;
       let sum = 0;
       let weights = 0;
       if (cpuCap !== 0) {

@@ -25,7 +25,7 @@ export function untoleratedReason(key: string, value: string | undefined): strin
 export const taintTolerationFilter: FilterPlugin = {
   name: NAME,
   filter(state: CycleState, node: NodeInfo) {
-    if (node.taints.length === 0) return null;
+    if (!node.hardTaints) return null;
     const taint = firstUntolerated(node.taints, state.pod.tolerations, HARD);
     return taint ? unresolvable(NAME, untoleratedReason(taint.key, taint.value)) : null;
   },
