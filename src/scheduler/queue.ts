@@ -140,10 +140,15 @@ export class SchedulingQueue {
     this.add(pi);
   }
 
-  delete(key: string): void {
+  /** Takes a pod out of whichever sub-queue holds it (a pod is in at most one). */
+  private removeQueued(key: string): void {
     this.active.delete(key);
     this.backoff.delete(key);
     this.unschedulable.delete(key);
+  }
+
+  delete(key: string): void {
+    this.removeQueued(key);
     const flying = this.inFlight.get(key);
     if (flying) flying.deleted = true;
   }
@@ -186,6 +191,7 @@ export class SchedulingQueue {
     const flying = this.inFlight.get(qp.key);
     this.inFlight.delete(qp.key);
     if (flying?.deleted) return;
+    this.removeQueued(qp.key);
     qp.unschedulablePlugins = new Set(plugins);
     qp.failedAt = this.now();
     qp.timestamp = qp.failedAt;
@@ -198,6 +204,7 @@ export class SchedulingQueue {
     const flying = this.inFlight.get(qp.key);
     this.inFlight.delete(qp.key);
     if (flying?.deleted) return;
+    this.removeQueued(qp.key);
     qp.failedAt = this.now();
     qp.timestamp = qp.failedAt;
     this.backoff.push(qp);

@@ -167,6 +167,8 @@ export class Scheduler {
       return;
     }
     if (!this.responsibleFor(pod) || isFinished(pod)) return;
+    // Assumed, with its binding in flight: the binding's outcome decides what happens next.
+    if (this.cache.isAssumed(keyOf(pod))) return;
     const pi = this.podInfo(pod);
     if (pi.nominatedNodeName) this.cache.setNominated(pi, pi.nominatedNodeName);
     if (!pi.terminating) this.queue.add(pi);
@@ -180,7 +182,7 @@ export class Scheduler {
       this.event(isAssigned(old) ? 'AssignedPodUpdate' : 'AssignedPodAdd');
       return;
     }
-    if (!this.responsibleFor(pod)) return;
+    if (!this.responsibleFor(pod) || this.cache.isAssumed(keyOf(pod))) return;
     const pi = this.podInfo(pod);
     this.cache.setNominated(pi, pi.nominatedNodeName);
     if (pi.terminating || isFinished(pod)) {
@@ -341,6 +343,8 @@ export class Scheduler {
         'SchedulerError',
         `running Bind plugin "DefaultBinder": ${(err as Error).message}`,
       );
+      // Updates seen while the pod was assumed were set aside: retry with the latest pod.
+      qp.pi = this.podInfo(live);
       this.queue.addBackoff(qp);
     } finally {
       this.stats.bindsInFlight--;

@@ -262,8 +262,8 @@ describe('kubectl generator commands send protobuf, k8ts stores the objects', { 
   });
 
   it('create quota', async () => {
-    await ok('create', 'quota', 'q1', '--hard=pods=10,cpu=1');
-    assert.deepEqual((await get('resourcequota', 'q1')).spec.hard, { pods: '10', cpu: '1' });
+    await ok('create', 'quota', 'q1', '--hard=pods=10,services=5');
+    assert.deepEqual((await get('resourcequota', 'q1')).spec.hard, { pods: '10', services: '5' });
   });
 
   it('create priorityclass', async () => {
