@@ -4,17 +4,12 @@
  * informers as the controller manager does. No kubelet or scheduler runs, so tests make
  * pods ready themselves (setPodReady). Every wait is bounded. Not used by production code.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ApiServer } from '../../apiserver/server.js';
-import { Client, type PatchType, type ResourceClient } from '../../client/client.js';
+import { startTestApiServer } from '../../apiserver/testing.js';
+import type { Client, PatchType, ResourceClient } from '../../client/client.js';
 import { isConflict } from '../../client/errors.js';
 import { InformerFactory } from '../../client/factory.js';
-import { InProcessTransport } from '../../client/inprocess.js';
 import { timestamp } from '../../registry/generic/meta.js';
 import type { KObject } from '../../registry/types.js';
-import { SqliteStore } from '../../storage/sqlite/store.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { ApiEventRecorder } from './recorder.js';
 
@@ -24,30 +19,10 @@ export interface TestCluster {
 }
 
 export async function startTestCluster(): Promise<TestCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'k8ts-controllers-'));
-  const store = SqliteStore.open(join(dir, 'db', 'state.db'));
-  const server = await ApiServer.start({
-    dataDir: dir,
-    store,
-    bindAddress: '127.0.0.1',
-    port: 0,
-    tlsSans: [],
-    serviceIP: '10.43.0.1',
-    log: () => {},
-  });
-  const client = new Client(
-    new InProcessTransport(server.handler, {
-      name: 'system:kube-controller-manager',
-      groups: ['system:masters'],
-    }),
-  );
+  const api = await startTestApiServer();
   return {
-    client,
-    async close() {
-      await server.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    client: api.client({ name: 'system:kube-controller-manager', groups: ['system:masters'] }),
+    close: () => api.close(),
   };
 }
 
