@@ -49,6 +49,8 @@ export class SchedulerCache {
   private readonly zoneOfNode = new Map<string, string>();
   private nodeCount = 0;
   private preferNoScheduleCount = 0;
+  private hardTaintCount = 0;
+  private unschedulableCount = 0;
   readonly indexes = new CountIndexes();
   readonly terms = new TermGroups();
   /** Bumped whenever the set of nodes or their labels change. */
@@ -84,7 +86,7 @@ export class SchedulerCache {
     const labels = (node.metadata?.labels ?? {}) as Record<string, string>;
     const relabel = info.node !== undefined && !sameLabels(info.labels, labels);
     this.countImages(info, -1);
-    if (info.node && info.preferNoSchedule) this.preferNoScheduleCount--;
+    if (info.node) this.countFlags(info, -1);
     if (relabel || !info.node) {
       // Placed pods' term counts are by node label: take them out under the old labels.
       for (const pi of info.pods.values()) this.terms.update(pi, info, -1);
@@ -96,7 +98,7 @@ export class SchedulerCache {
       info.setNode(node);
     }
     this.countImages(info, 1);
-    if (info.preferNoSchedule) this.preferNoScheduleCount++;
+    this.countFlags(info, 1);
     if (isNew) this.fileZone(info);
     else if (zoneOf(info) !== this.zoneOfNode.get(info.name)) {
       this.unfileZone(info);
@@ -109,7 +111,7 @@ export class SchedulerCache {
     const info = this.nodeInfos.get(name);
     if (!info?.node) return;
     this.countImages(info, -1);
-    if (info.preferNoSchedule) this.preferNoScheduleCount--;
+    this.countFlags(info, -1);
     this.unfileZone(info);
     for (const pi of info.pods.values()) this.terms.update(pi, info, -1);
     info.setNode(undefined);
@@ -127,6 +129,22 @@ export class SchedulerCache {
       if (n > 0) this.imageNodes.set(image, n);
       else this.imageNodes.delete(image);
     }
+  }
+
+  private countFlags(info: NodeInfo, sign: 1 | -1): void {
+    if (info.preferNoSchedule) this.preferNoScheduleCount += sign;
+    if (info.hardTaints) this.hardTaintCount += sign;
+    if (info.unschedulable) this.unschedulableCount += sign;
+  }
+
+  /** Whether any node has a NoSchedule or NoExecute taint. */
+  get anyHardTaints(): boolean {
+    return this.hardTaintCount > 0;
+  }
+
+  /** Whether any node is cordoned (spec.unschedulable). */
+  get anyUnschedulable(): boolean {
+    return this.unschedulableCount > 0;
   }
 
   /** Whether any node has a PreferNoSchedule taint. */

@@ -15,6 +15,7 @@ const TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
 
 export const nodeUnschedulable: FilterPlugin = {
   name: NAME,
+  preFilter: (state: CycleState) => (state.cache.anyUnschedulable ? undefined : 'skip'),
   filter(state: CycleState, node: NodeInfo) {
     if (!node.unschedulable) return null;
     return tolerated(state.pod.tolerations, TAINT) ? null : REJECT;

@@ -24,6 +24,7 @@ export function untoleratedReason(key: string, value: string | undefined): strin
 
 export const taintTolerationFilter: FilterPlugin = {
   name: NAME,
+  preFilter: (state: CycleState) => (state.cache.anyHardTaints ? undefined : 'skip'),
   filter(state: CycleState, node: NodeInfo) {
     if (!node.hardTaints) return null;
     const taint = firstUntolerated(node.taints, state.pod.tolerations, HARD);
