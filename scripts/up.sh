@@ -5,4 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
+# The images pods use without internet, served from a registry on 127.0.0.1:5000.
+scripts/images/registry.sh start
+scripts/images/build.sh
 exec bin/k8ts server "$@"

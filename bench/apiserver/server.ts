@@ -36,7 +36,15 @@ export function startBenchServer(opts: BenchServerOptions): Promise<BenchServer>
 
 async function startProfiled(profileDir: string, endpoint: string | undefined): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-'));
-  const args = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, K8TS, 'server', '--data-dir', dataDir];
+  const args = [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profileDir}`,
+    K8TS,
+    'server',
+    '--data-dir',
+    dataDir,
+    '--disable-agent',
+  ];
   args.push('--https-port', '0', ...(endpoint ? ['--datastore-endpoint', endpoint] : []));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

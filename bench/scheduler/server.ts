@@ -23,7 +23,7 @@ export async function startBenchServer(nodeArgs: string[], args: string[]): Prom
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-scheduler-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, K8TS, 'server', '--data-dir', dataDir, '--https-port', '0', ...args],
+    [...nodeArgs, K8TS, 'server', '--data-dir', dataDir, '--https-port', '0', '--disable-agent', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -1,6 +1,7 @@
 /**
  * Objects every cluster starts with: the namespaces default, kube-system, kube-public and
- * kube-node-lease, and the `kubernetes` Service in default. Created through the registry
+ * kube-node-lease, the `kubernetes` Service in default, and the default StorageClass
+ * `local-path` (provisioner k8ts.io/local-path). Created through the registry
  * (so defaults and validation apply) when missing; existing ones are left as they are.
  */
 
@@ -17,8 +18,14 @@ const SYSTEM: RequestContext = {
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-async function ensure(registry: Registry, plural: string, namespace: string, obj: KObject): Promise<void> {
-  const store = registry.get('', 'v1', plural)!;
+async function ensure(
+  registry: Registry,
+  plural: string,
+  namespace: string,
+  obj: KObject,
+  group = '',
+): Promise<void> {
+  const store = registry.get(group, 'v1', plural)!;
   try {
     await store.get(namespace, obj.metadata!.name!);
     return;
@@ -52,4 +59,21 @@ export async function bootstrap(
       sessionAffinity: 'None',
     },
   });
+  await ensure(
+    registry,
+    'storageclasses',
+    '',
+    {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: {
+        name: 'local-path',
+        annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+      },
+      provisioner: 'k8ts.io/local-path',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    },
+    'storage.k8s.io',
+  );
 }

@@ -1,8 +1,12 @@
 /**
  * The request pipeline: authenticate, authorize, then route to discovery, OpenAPI,
- * health, metrics, reviews or the resource handlers. Every error leaves as a Status
- * through one handler; anything unexpected is logged and becomes a 500.
+ * health, metrics, reviews, the node proxy (pods/log, exec, attach, portforward) or the
+ * resource handlers. Every error leaves as a Status through one handler; anything
+ * unexpected is logged and becomes a 500. HTTP/1.1 upgrade requests (`upgrade`) pass the
+ * same authentication and authorization before the node proxy takes their socket.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 import { managerFromUserAgent } from '../api/apply/index.js';
 import { groupVersions } from '../api/resources.js';
@@ -23,6 +27,13 @@ import { AGGREGATED_DISCOVERY_TYPE, wantsAggregatedDiscovery } from './http/nego
 import { writeError, writeJson, writeText } from './http/respond.js';
 import type { Req, Res } from './http/types.js';
 import type { Metrics } from './metrics.js';
+import {
+  isNodeProxyRequest,
+  isStreamRequest,
+  type NodeProxy,
+  responseOnSocket,
+  writeStatusRaw,
+} from './nodeproxy/index.js';
 import { serveOpenApi } from './openapi.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { handleResource } from './resources/handler.js';
@@ -46,10 +57,14 @@ export interface RouterDeps {
   checks: Check[];
   serverAddress: string;
   log: (msg: string) => void;
+  /** Serves the pod subresources that live on kubelets; without it they are 404. */
+  nodeProxy?: NodeProxy;
 }
 
 export function createRouter(deps: RouterDeps) {
-  return async function route(req: Req, res: Res): Promise<void> {
+  return Object.assign(route, { upgrade });
+
+  async function route(req: Req, res: Res): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname;
@@ -72,7 +87,29 @@ export function createRouter(deps: RouterDeps) {
       if (info.verb !== 'watch')
         deps.metrics.observeRequest(info.verb, resource, code, (performance.now() - started) / 1000);
     }
-  };
+  }
+
+  /** An HTTP/1.1 upgrade request: exec, attach and portforward go to the node proxy. */
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    // Anything else is answered as a plain request.
+    if (!deps.nodeProxy || !isStreamRequest(info)) return route(req, responseOnSocket(req, socket));
+    socket.on('error', () => socket.destroy());
+    const started = performance.now();
+    let code = 101;
+    try {
+      const user = deps.authn.authenticate(req);
+      if (!user || user === 'invalid') throw Errors.unauthorized();
+      if (!isAllowed(user, info)) throw forbidden(user, info);
+      await deps.nodeProxy.upgrade(req, socket, head, info, url.searchParams);
+    } catch (err) {
+      code = writeStatusRaw(socket, err, deps.log).code;
+    } finally {
+      const elapsed = (performance.now() - started) / 1000;
+      deps.metrics.observeRequest(info.verb, `pods/${info.subresource}`, code, elapsed);
+    }
+  }
 
   function servePublic(_req: Req, res: Res, path: string, query: URLSearchParams): void {
     if (path.startsWith('/version')) return writeJson(res, 200, versionInfo());
@@ -115,6 +152,8 @@ export function createRouter(deps: RouterDeps) {
       }
       throw Errors.pathNotFound();
     }
+    if (deps.nodeProxy && isNodeProxyRequest(info))
+      return deps.nodeProxy.serve(req, res, info, url.searchParams);
     if (REVIEWS.has(info.resource)) {
       if (info.verb !== 'create')
         throw Errors.methodNotSupported({ group: info.group, resource: info.resource }, info.verb);

@@ -5,9 +5,11 @@
  * Owns its sockets: close() ends every connection, including open watches.
  */
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { Registry } from '../registry/registry.js';
 import type { Store } from '../storage/types.js';
 import { Authenticator } from './auth/authenticate.js';
@@ -15,6 +17,7 @@ import { parseTokenFile } from './auth/token-file.js';
 import { bootstrap } from './bootstrap.js';
 import { instrumentStore } from './instrumented-store.js';
 import { Metrics } from './metrics.js';
+import { NodeProxy } from './nodeproxy/index.js';
 import { ensurePki, type Pki, writeKubeconfig } from './pki/index.js';
 import { createRouter } from './router.js';
 
@@ -81,6 +84,10 @@ export class ApiServer {
       metrics,
       serverAddress: `${connectHost}:${cfg.port}`,
       log: cfg.log,
+      nodeProxy: new NodeProxy({
+        registry,
+        kubeletClient: { certPem: pki.kubeletClientCertPem, keyPem: pki.kubeletClientKeyPem },
+      }),
       checks: [
         { name: 'ping', ok: () => true },
         { name: 'etcd', ok: () => registry.caches.lastError === undefined },
@@ -89,6 +96,11 @@ export class ApiServer {
     });
     self.handler = route;
     server.on('request', (req, res) => void route(req, res));
+    // HTTP/1.1 upgrades (exec, attach, port-forward) arrive here, not as requests.
+    server.on(
+      'upgrade',
+      (req: IncomingMessage, socket: Duplex, head: Buffer) => void route.upgrade(req, socket, head),
+    );
     server.on('connection', (s: Socket) => {
       self.sockets.add(s);
       s.once('close', () => self.sockets.delete(s));

@@ -1,23 +1,26 @@
 /**
- * `k8ts agent`: a worker node that joins a server. Today only simulated nodes can join:
+ * `k8ts agent`: a worker node that joins a server.
  * `k8ts agent --simulated --nodes N --server URL --token T` runs N simulated nodes in this
  * process (see src/kubelet/simulated/), talking to the server over HTTPS with a bearer
  * token. The token must be in the server's --token-auth-file, for a user in group
  * system:masters for now (system:nodes once RBAC is enforced). The server is verified
  * against the cluster CA (--ca-file, by default the server's DIR/tls/ca.crt when the agent
- * shares its data directory). Without --simulated the real kubelet is not built yet: the
- * command says so and exits non-zero; it must not pretend to join anything.
+ * shares its data directory). Without --simulated it runs a real kubelet
+ * (src/kubelet/agent/).
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createCa } from '../apiserver/pki/issue.js';
 import { Client } from '../client/client.js';
 import { HttpsTransport } from '../client/https.js';
+import { Kubelet } from '../kubelet/agent/kubelet.js';
 import { simulatedNodeFlags, simulatorConfig } from '../kubelet/simulated/config.js';
 import { parseDuration } from '../kubelet/simulated/duration.js';
 import { Simulator } from '../kubelet/simulated/simulator.js';
 import { defineCommand } from './command.js';
 import { dataDirFlag } from './common-flags.js';
 import { UsageError } from './flags.js';
+import { kubeletFlags, kubeletSettings } from './kubelet-flags.js';
 
 const flags = {
   server: {
@@ -52,18 +55,20 @@ const flags = {
     default: '10s',
     description: "How often each simulated node renews its Lease (keep it under the server's grace period)",
   },
+  ...kubeletFlags,
   ...simulatedNodeFlags,
 } as const;
 
 export const agentCommand = defineCommand({
   name: 'agent',
-  summary: 'Run an agent: a worker node that joins a server (simulated nodes only, for now)',
+  summary: 'Run an agent: a worker node that joins a server',
   description: [
     'Joins the server given with --server, authenticating with --token. With --simulated it',
     'runs --nodes N simulated nodes (Nodes, Leases and pod lifecycles, no containers) until',
     'SIGINT or SIGTERM. The token must map to a user in group system:masters in the',
-    "server's --token-auth-file (system:nodes once RBAC is enforced). The real kubelet is",
-    'planned and not built yet: without --simulated this command only checks its flags.',
+    "server's --token-auth-file (system:nodes once RBAC is enforced). Without --simulated it",
+    'runs a real kubelet: pods run as containers through its own containerd. Stopping it',
+    "leaves pods running (a restart re-adopts them); 'k8ts killall' removes them.",
   ],
   flags,
   async run(values, ctx) {
@@ -73,12 +78,6 @@ export const agentCommand = defineCommand({
     }
     if (!/^https:\/\/[^/\s]+/i.test(server)) {
       throw new UsageError(`--server must be an https URL such as https://10.0.0.1:6443, not "${server}"`);
-    }
-    if (!values.simulated) {
-      ctx.err(
-        `k8ts agent: the agent is not implemented yet, so it cannot join ${server}; run 'k8ts server', or 'k8ts agent --simulated'`,
-      );
-      return 1;
     }
     if (values.token === undefined) throw new UsageError('an agent needs a token: give it with --token');
     if (values.nodes < 1) throw new UsageError('--nodes must be at least 1');
@@ -104,6 +103,7 @@ export const agentCommand = defineCommand({
     const client = new Client(
       new HttpsTransport({ server: server.replace(/\/+$/, ''), caPem, token: values.token }),
     );
+    if (!values.simulated) return runKubelet(values, client, caPem, server, ctx);
     const ac = new AbortController();
     const onStop = () => ac.abort();
     ctx.signal.addEventListener('abort', onStop, { once: true });
@@ -124,3 +124,37 @@ export const agentCommand = defineCommand({
     return 0;
   },
 });
+
+/** A real node: the kubelet runs pods as containers until the agent is told to stop. */
+async function runKubelet(
+  values: Parameters<typeof kubeletSettings>[0] & { 'data-dir': string },
+  client: Client,
+  caPem: string,
+  server: string,
+  ctx: Parameters<Parameters<typeof defineCommand>[0]['run']>[1],
+): Promise<number> {
+  const settings = kubeletSettings(values, resolve(values['data-dir']));
+  // Not verified by the API server (as kube-apiserver without --kubelet-certificate-authority).
+  const serving = await createCa(new Date(), 365);
+  const kubelet = new Kubelet({
+    ...settings,
+    client,
+    tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem },
+    log: (m) => ctx.err(`k8ts agent: ${m}`),
+  });
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+  try {
+    await kubelet.start();
+    ctx.out(`k8ts agent: node ${settings.nodeName} joined ${server}`);
+    await new Promise<void>((done) => {
+      if (ctx.signal.aborted) done();
+      ctx.signal.addEventListener('abort', () => done(), { once: true });
+    });
+    ctx.out(`k8ts agent: ${String(ctx.signal.reason ?? 'stop')} received, shutting down (pods keep running)`);
+  } finally {
+    clearInterval(keepAlive);
+    await kubelet.stop();
+    client.close();
+  }
+  return 0;
+}

@@ -24,10 +24,10 @@ describe('help', () => {
     assert.match(text, /-h, --help +Show this help/);
   });
 
-  it('says that the agent joins a server and is planned', () => {
+  it('says that the agent joins a server and runs a real kubelet', () => {
     const text = commandHelp(agentCommand);
     assert.match(text, /joins a server/);
-    assert.match(text, /planned/);
+    assert.match(text, /runs a real kubelet/);
     for (const flag of ['--server URL', '--token TOKEN', '--data-dir DIR'])
       assert.ok(text.includes(flag), flag);
     assert.ok(!text.includes('--datastore-endpoint'));

@@ -119,10 +119,10 @@ describe('runCli', () => {
     );
   });
 
-  it('says the agent is not implemented instead of pretending to join', async () => {
-    const r = await run('agent', '--server', 'https://10.0.0.1:6443', '--token', 't');
-    assert.equal(r.code, 1);
-    assert.match(r.err.join('\n'), /not implemented yet/);
+  it('refuses a real agent without a token before touching anything', async () => {
+    const r = await run('agent', '--server', 'https://10.0.0.1:6443');
+    assert.equal(r.code, 2);
+    assert.match(errLines(r)[0] ?? '', /an agent needs a token/);
     assert.deepEqual(r.out, []);
   });
 });

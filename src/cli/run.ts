@@ -12,10 +12,12 @@ import { agentCommand } from './agent.js';
 import type { CliContext, Command } from './command.js';
 import { UsageError } from './flags.js';
 import { PROGRAM, topLevelHelp, usageHint } from './help.js';
+import { imagesCommand } from './images.js';
+import { killallCommand } from './killall.js';
 import { serverCommand } from './server.js';
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [serverCommand, agentCommand];
+export const COMMANDS: readonly Command[] = [serverCommand, agentCommand, killallCommand, imagesCommand];
 
 export interface RunOptions {
   /** The version `--version` prints, such as "0.1.0". */

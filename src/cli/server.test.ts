@@ -29,9 +29,13 @@ describe('k8ts server', () => {
       err: (text) => err.push(text),
       signal: stop.signal,
     };
-    const code = await runCli(['server', '--data-dir', dataDir, '--https-port', '0'], ctx, {
-      version: '0.0.0',
-    });
+    const code = await runCli(
+      ['server', '--data-dir', dataDir, '--https-port', '0', '--disable-agent'],
+      ctx,
+      {
+        version: '0.0.0',
+      },
+    );
     assert.equal(code, 0, err.join('\n'));
     const db = join(dataDir, 'db', 'state.db');
     assert.equal(out[0], `k8ts server: datastore sqlite ${db}, revision 0`);

@@ -5,7 +5,7 @@
  *
  * It must not exit while the store is open: every way out closes the store first.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CONTROLLERS } from '../controllers/manager.js';
 import { selectControllers } from '../controllers/selection.js';
 import { simulatedNodeFlags, simulatorConfig } from '../kubelet/simulated/config.js';
@@ -15,6 +15,7 @@ import { DatastoreEndpointError, datastoreTarget, describeDatastore, openStore }
 import { type CliContext, defineCommand } from './command.js';
 import { dataDirFlag } from './common-flags.js';
 import { UsageError } from './flags.js';
+import { kubeletFlags, kubeletSettings } from './kubelet-flags.js';
 
 const flags = {
   'data-dir': dataDirFlag,
@@ -61,6 +62,11 @@ const flags = {
     default: '*',
     description: "controllers to run: '*' all, 'name' one, '-name' all but one, comma-separated; '' none",
   },
+  'disable-agent': {
+    kind: 'boolean',
+    description: 'run no kubelet in this process: the server is a control plane only',
+  },
+  ...kubeletFlags,
   ...simulatedNodeFlags,
 } as const;
 
@@ -80,7 +86,9 @@ export const serverCommand = defineCommand({
     let graceMs: number;
     let simulated: ReturnType<typeof simulatorConfig>;
     let controllers: string[];
+    let kubelet: ReturnType<typeof kubeletSettings> | undefined;
     try {
+      if (!values['disable-agent']) kubelet = kubeletSettings(values, opts.dataDir);
       graceMs = parseDuration(values['node-monitor-grace-period']);
       simulated = simulatorConfig(values['simulated-nodes'], values);
       controllers = selectControllers(values.controllers, Object.keys(CONTROLLERS));
@@ -110,7 +118,12 @@ export const serverCommand = defineCommand({
         ...(values['token-auth-file'] ? { tokenAuthFile: values['token-auth-file'] } : {}),
         serviceIP: '10.43.0.1',
         controllers,
-        controllerSettings: { nodeLifecycle: { gracePeriodMs: graceMs } },
+        controllerSettings: {
+          nodeLifecycle: { gracePeriodMs: graceMs },
+          nodeIpam: { clusterCIDR: values['cluster-cidr'] },
+          storageRoot: join(opts.dataDir, 'storage'),
+        },
+        ...(kubelet ? { kubelet } : {}),
         simulatedNodes: simulated,
         log: (m) => ctx.err(`k8ts server: ${m}`),
       });

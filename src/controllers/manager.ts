@@ -17,9 +17,12 @@ import type { Controller, ControllerContext } from './framework/controller.js';
 import { ApiEventRecorder } from './framework/recorder.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
+import { LocalPathProvisioner } from './localpath/controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { NodeIpamController, type NodeIpamSettings } from './nodeipam/controller.js';
 import { type NodeLifecycleSettings, nodeLifecycleController } from './nodelifecycle/index.js';
 import { PodGcController, type PodGcOptions } from './podgc/controller.js';
+import { PersistentVolumeBinder } from './pvbinder/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ReplicationControllerController } from './replicationcontroller/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
@@ -30,8 +33,12 @@ import { TtlAfterFinishedController } from './ttlafterfinished/controller.js';
 /** Tunables from the server's flags, for the controllers that have any. */
 export interface ControllerSettings {
   nodeLifecycle?: NodeLifecycleSettings;
+  /** `--cluster-cidr` and the per-node mask. */
+  nodeIpam?: NodeIpamSettings;
   /** `--terminated-pod-gc-threshold` and the like. */
   podGC?: PodGcOptions;
+  /** Where local-path volumes go on the nodes (default /var/lib/k8ts/storage). */
+  storageRoot?: string;
 }
 
 export type ControllerFactory = (ctx: ControllerContext, settings: ControllerSettings) => Controller;
@@ -49,12 +56,16 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   disruption: (ctx) => new DisruptionController(ctx),
   resourcequota: (ctx) => new ResourceQuotaController(ctx),
   nodelifecycle: (ctx, s) => nodeLifecycleController(ctx, s.nodeLifecycle),
+  nodeipam: (ctx, s) => new NodeIpamController(ctx, s.nodeIpam),
   statefulset: (ctx) => new StatefulSetController(ctx),
   daemonset: (ctx) => new DaemonSetController(ctx),
   job: (ctx) => new JobController(ctx),
   cronjob: (ctx) => new CronJobController(ctx),
   'ttl-after-finished': (ctx) => new TtlAfterFinishedController(ctx),
   podgc: (ctx, s) => new PodGcController(ctx, s.podGC),
+  'persistentvolume-binder': (ctx) => new PersistentVolumeBinder(ctx),
+  'local-path-provisioner': (ctx, s) =>
+    new LocalPathProvisioner(ctx, s.storageRoot ? { storageRoot: s.storageRoot } : {}),
 };
 
 export interface ManagerOptions {

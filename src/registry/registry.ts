@@ -1,12 +1,13 @@
 /**
  * The registry: one generic store per served resource over one storage, sharing one set
  * of watch caches, plus the admission that every write passes (namespace lifecycle:
- * objects go only into namespaces that exist and are not terminating; then LimitRanger
- * and ResourceQuota, in ./admission/).
+ * objects go only into namespaces that exist and are not terminating; then
+ * DefaultStorageClass, LimitRanger and ResourceQuota, in ./admission/).
  */
 import { ApiError, Errors } from '../apiserver/errors.js';
 import type { Store } from '../storage/types.js';
 import { admitResources } from './admission/admit.js';
+import { admitDefaultStorageClass } from './admission/default-storage-class.js';
 import { CacheSet } from './cache/cache-set.js';
 import { GenericStore, type StoreEnv } from './generic/store.js';
 import { resourceDefs } from './resources/index.js';
@@ -58,6 +59,7 @@ export class Registry {
     ctx?: RequestContext,
   ): Promise<void> {
     await this.admitNamespace(op, def, obj);
+    admitDefaultStorageClass(this.get('storage.k8s.io', 'v1', 'storageclasses'), op, def, obj);
     await admitResources(this, op, def, obj, ctx);
   }
 

@@ -13,7 +13,13 @@ export type ClusterEvent =
   | 'AssignedPodAdd'
   | 'AssignedPodUpdate'
   | 'AssignedPodDelete'
-  | 'UnscheduledPodDelete';
+  | 'UnscheduledPodDelete'
+  | 'PvcAdd'
+  | 'PvcUpdate'
+  | 'PvAdd'
+  | 'PvUpdate'
+  | 'StorageClassAdd'
+  | 'StorageClassUpdate';
 
 const INTEREST: Record<string, readonly ClusterEvent[]> = {
   NodeUnschedulable: ['NodeAdd', 'NodeUpdate'],
@@ -37,6 +43,16 @@ const INTEREST: Record<string, readonly ClusterEvent[]> = {
     'AssignedPodDelete',
   ],
   InterPodAffinity: ['NodeAdd', 'NodeUpdate', 'AssignedPodAdd', 'AssignedPodUpdate', 'AssignedPodDelete'],
+  VolumeBinding: [
+    'NodeAdd',
+    'NodeUpdate',
+    'PvcAdd',
+    'PvcUpdate',
+    'PvAdd',
+    'PvUpdate',
+    'StorageClassAdd',
+    'StorageClassUpdate',
+  ],
 };
 
 /** Whether `event` may help a pod that these plugins rejected. */

@@ -3,8 +3,9 @@
  * NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
  * PodTopologySpread, InterPodAffinity; scores TaintToleration ×3, NodeAffinity ×2,
  * NodeResourcesFit ×1, PodTopologySpread ×2, InterPodAffinity ×2,
- * NodeResourcesBalancedAllocation ×1, ImageLocality ×1. Volume plugins are not part of it.
- * Pure.
+ * NodeResourcesBalancedAllocation ×1, ImageLocality ×1. VolumeBinding filters (after
+ * NodeResourcesFit) when the profile is given a VolumeLister; other volume plugins are not
+ * part of it. Pure.
  */
 import type { FilterPlugin, ScorePlugin } from './framework/plugin.js';
 import { balancedAllocation } from './plugins/balanced-allocation.js';
@@ -23,6 +24,7 @@ import { nodeUnschedulable } from './plugins/node-unschedulable.js';
 import { podTopologySpreadFilter } from './plugins/pod-topology-spread.js';
 import { podTopologySpreadScore } from './plugins/pod-topology-spread-score.js';
 import { taintTolerationFilter, taintTolerationScore } from './plugins/taint-toleration.js';
+import { type VolumeLister, volumeBinding } from './plugins/volume-binding.js';
 
 export interface Profile {
   filters: readonly FilterPlugin[];
@@ -32,6 +34,8 @@ export interface Profile {
 export interface ProfileOptions {
   /** NodeResourcesFit scoring: LeastAllocated (default) or MostAllocated. */
   scoringStrategy?: ScoringStrategy;
+  /** Claims, volumes and classes for VolumeBinding (absent: the plugin is left out). */
+  volumes?: VolumeLister;
 }
 
 export function defaultProfile(opts: ProfileOptions = {}): Profile {
@@ -43,6 +47,7 @@ export function defaultProfile(opts: ProfileOptions = {}): Profile {
       nodeAffinityFilter,
       nodePorts,
       nodeResourcesFitFilter,
+      ...(opts.volumes ? [volumeBinding(opts.volumes)] : []),
       podTopologySpreadFilter,
       interPodAffinityFilter,
     ],

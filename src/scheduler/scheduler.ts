@@ -1,10 +1,13 @@
 /**
- * The scheduler: watches pods, nodes, namespaces and PriorityClasses through informers,
+ * The scheduler: watches pods, nodes, namespaces, PriorityClasses, and the claims,
+ * volumes and StorageClasses that VolumeBinding reads, through informers,
  * queues the pods it is responsible for (no spec.nodeName, schedulerName
  * `default-scheduler` or empty), and for each one in turn decides a node on its cache,
  * assumes the pod there and binds it through `pods/NAME/binding` without waiting: many
  * binds are in flight while the next decisions are made (decisions are serialized on the
- * cache, which the assumed pods keep honest). A pod that fits nowhere gets its
+ * cache, which the assumed pods keep honest). Before the binding, the pod's unbound
+ * WaitForFirstConsumer claims are annotated with the chosen node (VolumeBinding's
+ * PreBind). A pod that fits nowhere gets its
  * PodScheduled condition set to False/Unschedulable with kube-scheduler's message and a
  * FailedScheduling event, may preempt lower-priority pods, and waits for a cluster event
  * that may help it. Bind failures forget the assumption and retry after a backoff.
@@ -23,6 +26,7 @@ import { Algorithm, type AlgorithmOptions } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
 import type { ClusterEvent } from './events.js';
 import { fitErrorMessage, NO_NODES_MESSAGE } from './framework/diagnosis.js';
+import { claimsToSelect, selectedNodePatch, type VolumeLister } from './plugins/volume-binding.js';
 import { newPodInfo, type PodInfo } from './pod-info.js';
 import { PodWriter } from './pod-writer.js';
 import { preempt } from './preemption.js';
@@ -82,6 +86,10 @@ export class Scheduler {
   private readonly nodeInformer: Informer;
   private readonly nsInformer: Informer;
   private readonly pcInformer: Informer;
+  private readonly pvcInformer: Informer;
+  private readonly pvInformer: Informer;
+  private readonly scInformer: Informer;
+  private readonly volumes: VolumeLister;
   private readonly classes = new Map<string, PriorityClassInfo>();
   private readonly priorityClasses: PriorityClasses;
   private readonly schedulerName: string;
@@ -92,7 +100,6 @@ export class Scheduler {
     this.log = opts.log ?? (() => {});
     this.schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.queue = new SchedulingQueue(opts);
-    this.algorithm = new Algorithm(defaultProfile(opts), opts);
     const client = opts.client;
     this.writer = new PodWriter(client, opts.recorder, this.schedulerName, this.log);
     const informer = (group: string, plural: string, fieldSelector?: string) =>
@@ -104,6 +111,16 @@ export class Scheduler {
     this.nodeInformer = informer('', 'nodes');
     this.nsInformer = informer('', 'namespaces');
     this.pcInformer = informer('scheduling.k8s.io', 'priorityclasses');
+    this.pvcInformer = informer('', 'persistentvolumeclaims');
+    this.pvInformer = informer('', 'persistentvolumes');
+    this.scInformer = informer('storage.k8s.io', 'storageclasses');
+    this.volumes = {
+      claim: (ns, name) => this.pvcInformer.cache.getByName(ns, name),
+      volume: (name) => this.pvInformer.cache.get(name),
+      storageClass: (name) => this.scInformer.cache.get(name),
+      volumes: () => this.pvInformer.cache.list(),
+    };
+    this.algorithm = new Algorithm(defaultProfile({ ...opts, volumes: this.volumes }), opts);
     this.priorityClasses = {
       get: (name) => this.classes.get(name),
       globalDefault: () => {
@@ -153,6 +170,11 @@ export class Scheduler {
         this.event('NodeDelete');
       },
     });
+    const on = (inf: Informer, add: ClusterEvent, update: ClusterEvent) =>
+      inf.addHandler({ onAdd: () => this.event(add), onUpdate: () => this.event(update) });
+    on(this.pvcInformer, 'PvcAdd', 'PvcUpdate');
+    on(this.pvInformer, 'PvAdd', 'PvUpdate');
+    on(this.scInformer, 'StorageClassAdd', 'StorageClassUpdate');
     this.podInformer.addHandler({
       onAdd: (pod) => this.podAdded(pod),
       onUpdate: (old, pod) => this.podUpdated(old, pod),
@@ -207,7 +229,15 @@ export class Scheduler {
 
   /** Runs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    const informers = [this.pcInformer, this.nsInformer, this.nodeInformer, this.podInformer];
+    const informers = [
+      this.pcInformer,
+      this.nsInformer,
+      this.pvcInformer,
+      this.pvInformer,
+      this.scInformer,
+      this.nodeInformer,
+      this.podInformer,
+    ];
     // One child signal per informer: each adds its own abort listeners.
     const stops = informers.map(() => new AbortController());
     const stopAll = () => {
@@ -325,7 +355,10 @@ export class Scheduler {
   private async bind(qp: QueuedPod, nodeName: string): Promise<void> {
     const pi = qp.pi;
     this.stats.bindsInFlight++;
+    let step = 'PreBind plugin "VolumeBinding"';
     try {
+      await this.preBindVolumes(pi.pod, nodeName);
+      step = 'Bind plugin "DefaultBinder"';
       await this.writer.bind(pi, nodeName);
       this.stats.scheduled++;
       this.writer.bound(pi, nodeName);
@@ -333,16 +366,13 @@ export class Scheduler {
       this.stats.bindErrors++;
       this.cache.forget(pi.key);
       this.event('AssignedPodDelete');
-      const gone = err instanceof ApiStatusError && err.code === 404;
-      const taken = err instanceof ApiStatusError && err.code === 409;
+      const binding = step.startsWith('Bind');
+      const gone = binding && err instanceof ApiStatusError && err.code === 404;
+      const taken = binding && err instanceof ApiStatusError && err.code === 409;
       const live = this.podInformer.cache.get(pi.key);
       if (gone || taken || !live || isAssigned(live)) return;
       this.log(`binding ${pi.key} to ${nodeName} failed: ${(err as Error).message}`);
-      this.writer.failed(
-        pi,
-        'SchedulerError',
-        `running Bind plugin "DefaultBinder": ${(err as Error).message}`,
-      );
+      this.writer.failed(pi, 'SchedulerError', `running ${step}: ${(err as Error).message}`);
       // Updates seen while the pod was assumed were set aside: retry with the latest pod.
       qp.pi = this.podInfo(live);
       this.queue.addBackoff(qp);
@@ -350,5 +380,14 @@ export class Scheduler {
       this.stats.bindsInFlight--;
       this.slotWaiters.shift()?.();
     }
+  }
+
+  /** VolumeBinding's PreBind: the pod's unbound WaitForFirstConsumer claims select the node. */
+  private async preBindVolumes(pod: KObject, nodeName: string): Promise<void> {
+    const claims = claimsToSelect(pod, this.volumes, nodeName);
+    if (claims.length === 0) return;
+    const pvcs = this.opts.client.resource('', 'v1', 'persistentvolumeclaims');
+    for (const c of claims)
+      await pvcs.patch(c.metadata?.namespace, c.metadata!.name!, selectedNodePatch(nodeName));
   }
 }

@@ -9,6 +9,7 @@ import { ApiServer, type ApiServerConfig } from '../apiserver/server.js';
 import { Client } from '../client/client.js';
 import { InProcessTransport } from '../client/inprocess.js';
 import { ControllerManager, type ControllerSettings } from '../controllers/manager.js';
+import { Kubelet, type KubeletOptions } from '../kubelet/agent/kubelet.js';
 import type { SimulatorConfig } from '../kubelet/simulated/config.js';
 import { Simulator } from '../kubelet/simulated/simulator.js';
 import type { UserInfo } from '../registry/types.js';
@@ -23,6 +24,8 @@ export interface ControlPlaneOptions extends ApiServerConfig {
   simulatedNodes?: SimulatorConfig;
   /** Run the scheduler (default true), under leader election on the kube-scheduler Lease. */
   scheduler?: boolean;
+  /** Run a real kubelet in this process (containers through containerd). */
+  kubelet?: Omit<KubeletOptions, 'client' | 'tls' | 'log'>;
 }
 
 export interface ControlPlane {
@@ -31,6 +34,8 @@ export interface ControlPlane {
   clientAs(user: UserInfo): Client;
   /** The node simulator, when simulated nodes were asked for. */
   simulator?: Simulator;
+  /** The kubelet, when one runs here. */
+  kubelet?: Kubelet;
   stop(): Promise<void>;
 }
 
@@ -74,12 +79,36 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       simulator.run(ac.signal).catch((err: unknown) => opts.log(`simulated nodes: ${(err as Error).stack}`)),
     );
   }
+  let kubelet: Kubelet | undefined;
+  if (opts.kubelet) {
+    const k = opts.kubelet;
+    const serving = await api.pki.issueServingCert({
+      dnsNames: [k.nodeName, 'localhost'],
+      ips: [k.nodeIP],
+      commonName: k.nodeName,
+    });
+    const log = (m: string) => opts.log(`kubelet: ${m}`);
+    kubelet = new Kubelet({
+      ...k,
+      client: clientAs({ name: `system:node:${k.nodeName}`, groups: ['system:nodes', 'system:masters'] }),
+      tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem: api.pki.caCertPem },
+      log,
+    });
+    const started = kubelet;
+    running.push(
+      started.start().catch((err: unknown) => {
+        if (!ac.signal.aborted) log(`failed to start: ${(err as Error).message}`);
+      }),
+    );
+  }
   return {
     api,
     clientAs,
     ...(simulator ? { simulator } : {}),
+    ...(kubelet ? { kubelet } : {}),
     async stop() {
       ac.abort();
+      await kubelet?.stop();
       await Promise.all(running);
       await api.close();
     },

@@ -30,11 +30,14 @@ export interface ServerOptions {
   keepDataDir?: boolean;
   dataDir?: string;
   readyTimeoutMs?: number;
+  /** Run the server's own kubelet with real containers (default: `--disable-agent`). */
+  agent?: boolean;
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
   const args = ['server', '--data-dir', dataDir, '--https-port', '0', ...(opts.args ?? [])];
+  if (!opts.agent) args.push('--disable-agent');
   if (opts.datastoreEndpoint) args.push('--datastore-endpoint', opts.datastoreEndpoint);
   const child: ChildProcess = spawn(process.execPath, [K8TS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -74,8 +77,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         await exited;
         clearTimeout(timer);
       }
+      if (opts.agent && !opts.keepDataDir) await killNode(dataDir);
       if (!opts.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
       return child.exitCode;
     },
   };
+}
+
+/** Removes the pods and network state the server's kubelet left behind (`k8ts killall`). */
+export async function killNode(dataDir: string): Promise<void> {
+  const child = spawn(process.execPath, [K8TS, 'killall', '--data-dir', dataDir], { stdio: 'ignore' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  await new Promise((r) => child.once('exit', r));
+  clearTimeout(timer);
 }

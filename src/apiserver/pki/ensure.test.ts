@@ -69,7 +69,7 @@ describe('ensurePki', () => {
       assert.ok(leafDays > 360 && leafDays <= 365, `leaf valid ${leafDays} days`);
       assert.deepEqual(
         pki.reissued.map((r) => r.file),
-        ['serving.crt', 'client-admin.crt'],
+        ['serving.crt', 'client-admin.crt', 'client-apiserver-kubelet.crt'],
       );
     });
   });
@@ -141,7 +141,7 @@ describe('ensurePki', () => {
       assert.notEqual(second.adminCertPem, first.adminCertPem);
       assert.deepEqual(
         second.reissued.map((r) => r.reason),
-        ['expires soon', 'expires soon'],
+        ['expires soon', 'expires soon', 'expires soon'],
       );
       const admin = new X509Certificate(second.adminCertPem);
       assert.ok(Date.parse(admin.validTo) > later.getTime() + 360 * DAY_MS);

@@ -40,6 +40,9 @@ export interface Pki {
   servingKeyPem: string;
   adminCertPem: string;
   adminKeyPem: string;
+  /** The API server's client certificate for kubelets (logs, exec, attach, port-forward). */
+  kubeletClientCertPem: string;
+  kubeletClientKeyPem: string;
   /** Leaves written by this call and why (empty when everything was reused), for logging. */
   reissued: Array<{ file: string; reason: string }>;
   /** A client certificate signed by the cluster CA (CN = user, O = groups). Not written to disk. */
@@ -73,6 +76,12 @@ export async function ensurePki(opts: EnsurePkiOptions): Promise<Pki> {
     usage: 'client',
     days: LEAF_DAYS,
   });
+  const kubeletClient = await ensureLeaf(opts.dir, 'client-apiserver-kubelet', ca, now(), reissued, {
+    commonName: 'kube-apiserver-kubelet-client',
+    organizations: ['system:masters'],
+    usage: 'client',
+    days: LEAF_DAYS,
+  });
 
   return {
     dir: opts.dir,
@@ -82,6 +91,8 @@ export async function ensurePki(opts: EnsurePkiOptions): Promise<Pki> {
     servingKeyPem: serving.keyPem,
     adminCertPem: admin.certPem,
     adminKeyPem: admin.keyPem,
+    kubeletClientCertPem: kubeletClient.certPem,
+    kubeletClientKeyPem: kubeletClient.keyPem,
     reissued,
     issueClientCert: (o) =>
       issueLeaf(

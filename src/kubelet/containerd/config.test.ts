@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { containerdLayout, renderContainerdConfig, renderInsecureHostsToml } from './config.js';
+import { parseRegistries } from '../images/registries.js';
+import {
+  containerdLayout,
+  renderContainerdConfig,
+  renderHostsFiles,
+  renderInsecureHostsToml,
+} from './config.js';
 
 test('every path of the instance lives under its directory', () => {
   const l = containerdLayout('/var/lib/k8ts/node-1');
@@ -47,4 +53,73 @@ test('an insecure registry is pulled over plain HTTP', () => {
   assert.match(text, /^server = "http:\/\/127\.0\.0\.1:5000"$/m);
   assert.match(text, /^\[host\."http:\/\/127\.0\.0\.1:5000"\]$/m);
   assert.match(text, /skip_verify = true/);
+});
+
+/** The lines of a TOML text, trimmed, without blank lines and comments. */
+function lines(text: string | undefined): string[] {
+  return (text ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+test('without a registries file, 127.0.0.1:5000 stays a plain-HTTP registry', () => {
+  const files = renderHostsFiles({});
+  assert.deepEqual(
+    files.map((f) => f.dir),
+    ['127.0.0.1:5000'],
+  );
+  assert.equal(files[0]?.text, renderInsecureHostsToml('127.0.0.1:5000'));
+});
+
+test('mirrors become hosts.toml entries in order, with TLS from configs', () => {
+  const registries = parseRegistries(
+    `
+mirrors:
+  docker.io:
+    endpoint: ["http://127.0.0.1:5000", "https://mirror.example.com:8443"]
+  "*":
+    endpoint: ["https://all.example.com"]
+configs:
+  mirror.example.com:8443:
+    tls: {ca_file: /ca.pem, cert_file: /c.pem, key_file: /c.key}
+  registry.example.com:
+    tls: {insecure_skip_verify: true}
+  docker.io:
+    tls: {ca_file: /hub-ca.pem}
+`,
+    'registries.yaml',
+  );
+  const files = new Map(renderHostsFiles({ registries }).map((f) => [f.dir, f.text]));
+  assert.deepEqual(
+    [...files.keys()],
+    ['docker.io', '_default', 'mirror.example.com:8443', 'registry.example.com', '127.0.0.1:5000'],
+  );
+  assert.deepEqual(lines(files.get('docker.io')), [
+    'server = "https://registry-1.docker.io"',
+    'ca = "/hub-ca.pem"',
+    '[host."http://127.0.0.1:5000"]',
+    'capabilities = ["pull", "resolve"]',
+    '[host."https://mirror.example.com:8443"]',
+    'capabilities = ["pull", "resolve"]',
+    'ca = "/ca.pem"',
+    'client = [["/c.pem", "/c.key"]]',
+  ]);
+  assert.deepEqual(lines(files.get('_default')), [
+    '[host."https://all.example.com"]',
+    'capabilities = ["pull", "resolve"]',
+  ]);
+  assert.deepEqual(lines(files.get('registry.example.com')), [
+    'server = "https://registry.example.com"',
+    'skip_verify = true',
+  ]);
+});
+
+test('a registries file that configures 127.0.0.1:5000 replaces the plain-HTTP default', () => {
+  const registries = parseRegistries('configs: {"127.0.0.1:5000": {tls: {ca_file: /ca.pem}}}', 'r.yaml');
+  const files = renderHostsFiles({ registries });
+  assert.deepEqual(lines(files.find((f) => f.dir === '127.0.0.1:5000')?.text), [
+    'server = "https://127.0.0.1:5000"',
+    'ca = "/ca.pem"',
+  ]);
 });

@@ -282,7 +282,7 @@ message ImageSpec {
 
 message KeyValue {
   string key = 1;
-  bytes value = 2;
+  string value = 2;
 }
 
 message LinuxContainerResources {

@@ -121,6 +121,14 @@ export function simpleCoreDefs(): ResourceDef[] {
     plain(core('secrets'), {
       defaults: (o) => {
         o['type'] ??= 'Opaque';
+        // As the API's conversion does: stringData is written into data and never stored.
+        const plain = o['stringData'] as Record<string, unknown> | undefined;
+        if (plain && typeof plain === 'object') {
+          const data = { ...((o['data'] as Record<string, string> | undefined) ?? {}) };
+          for (const [k, v] of Object.entries(plain)) data[k] = Buffer.from(String(v)).toString('base64');
+          o['data'] = data;
+        }
+        delete o['stringData'];
       },
       printer: printer([
         { column: col('Type', 'string', 'The type of the secret'), cell: (o) => str(o['type'], '') },

@@ -1,0 +1,117 @@
+/**
+ * Flags of the real kubelet, shared by `k8ts server` (which runs one unless
+ * --disable-agent) and `k8ts agent`, and their translation into Kubelet options.
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { KubeletOptions } from '../kubelet/agent/kubelet.js';
+import { UsageError } from './flags.js';
+
+export const kubeletFlags = {
+  'node-name': {
+    kind: 'string',
+    placeholder: 'NAME',
+    description: 'name of this node (default: the host name)',
+  },
+  'node-ip': {
+    kind: 'string',
+    placeholder: 'IP',
+    default: '127.0.0.1',
+    description: "the node's InternalIP; the kubelet API listens on it",
+  },
+  'node-label': {
+    kind: 'list',
+    placeholder: 'KEY=VALUE',
+    description: 'a label to register the node with (repeatable)',
+  },
+  'kubelet-port': {
+    kind: 'number',
+    placeholder: 'PORT',
+    default: 10250,
+    description: 'port of the kubelet API (0 picks a free port)',
+  },
+  'cluster-cidr': {
+    kind: 'string',
+    placeholder: 'CIDR',
+    default: '10.42.0.0/16',
+    description: 'the pod range of the cluster (a /24 per node)',
+  },
+  'service-cidr': {
+    kind: 'string',
+    placeholder: 'CIDR',
+    default: '10.43.0.0/16',
+    description: 'the Service ClusterIP range',
+  },
+  'cluster-dns': {
+    kind: 'list',
+    placeholder: 'IP',
+    description:
+      "cluster DNS server for pods with dnsPolicy ClusterFirst (default: none; pods use the host's resolvers)",
+  },
+  'cluster-domain': {
+    kind: 'string',
+    placeholder: 'DOMAIN',
+    default: 'cluster.local',
+    description: 'the cluster DNS domain',
+  },
+  'pause-image': {
+    kind: 'string',
+    placeholder: 'IMAGE',
+    default: '127.0.0.1:5000/k8ts/pause:3.10',
+    description: 'the pod sandbox image (scripts/images/build.sh makes it)',
+  },
+  'container-runtime-endpoint': {
+    kind: 'string',
+    placeholder: 'URL',
+    description: 'use this CRI runtime (unix:///path.sock) instead of starting containerd',
+  },
+  'private-registry': {
+    kind: 'string',
+    placeholder: 'FILE',
+    default: '/etc/k8ts/registries.yaml',
+    description: 'registry mirrors and credentials (like k3s registries.yaml)',
+  },
+} as const;
+
+interface KubeletFlagValues {
+  'node-name'?: string | undefined;
+  'node-ip': string;
+  'node-label': string[];
+  'kubelet-port': number;
+  'cluster-cidr': string;
+  'service-cidr': string;
+  'cluster-dns': string[];
+  'cluster-domain': string;
+  'pause-image': string;
+  'container-runtime-endpoint'?: string | undefined;
+  'private-registry': string;
+}
+
+export function kubeletSettings(
+  v: KubeletFlagValues,
+  dataDir: string,
+): Omit<KubeletOptions, 'client' | 'tls' | 'log'> {
+  const labels: Record<string, string> = {};
+  for (const l of v['node-label']) {
+    const eq = l.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--node-label must be KEY=VALUE, not "${l}"`);
+    labels[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  const endpoint = v['container-runtime-endpoint'];
+  if (endpoint !== undefined && !endpoint.startsWith('unix://'))
+    throw new UsageError(`--container-runtime-endpoint must be unix:///path/to.sock, not "${endpoint}"`);
+  return {
+    dir: join(dataDir, 'agent'),
+    nodeName: (v['node-name'] ?? hostname()).toLowerCase(),
+    nodeIP: v['node-ip'],
+    port: v['kubelet-port'],
+    clusterCIDR: v['cluster-cidr'],
+    serviceCIDR: v['service-cidr'],
+    clusterDNS: v['cluster-dns'],
+    clusterDomain: v['cluster-domain'],
+    sandboxImage: v['pause-image'],
+    ...(endpoint ? { runtimeEndpoint: endpoint } : {}),
+    registriesFile: v['private-registry'],
+    labels,
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * The real kubelet of one node: starts (or connects to) containerd, serves the kubelet
+ * API (logs, exec, attach, port-forward) over HTTPS, registers the Node with its real
+ * capacity and heartbeats, waits for the node's pod range and sets up the CNI bridge and
+ * the blackhole routes, then runs the pods bound to the node as real containers.
+ *
+ * stop() leaves running pods running (like k3s: a restarted kubelet re-adopts them);
+ * `k8ts killall` (./killall.ts) removes them and the node's network state.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '../../client/client.js';
+import { isNotFound } from '../../client/errors.js';
+import { ApiEventRecorder } from '../../controllers/framework/recorder.js';
+import { ContainerdSupervisor } from '../containerd/supervisor.js';
+import { CriClient } from '../cri/client.js';
+import {
+  createImageService,
+  importImageArchives,
+  loadRegistries,
+  registriesWarnings,
+  registryAuthLookup,
+} from '../images/index.js';
+import { bridgeName } from '../network/cni-config.js';
+import { setUpHostNetwork } from '../network/host.js';
+import { NodeAgent } from '../node/agent.js';
+import { readMachine } from '../node/machine.js';
+import { PodManager } from '../pods/manager.js';
+import { parseResolvConf } from '../pods/sandbox-config.js';
+import { createProbeService } from '../probes/index.js';
+import { KubeletServer } from '../server/server.js';
+import { createEnvService, createVolumeService } from '../volumes/index.js';
+
+type Obj = Record<string, unknown>;
+
+export interface KubeletOptions {
+  client: Client;
+  /** The agent's directory: `<data-dir>/agent`. */
+  dir: string;
+  nodeName: string;
+  nodeIP: string;
+  /** 0 picks a free port. */
+  port: number;
+  clusterCIDR: string;
+  serviceCIDR: string;
+  clusterDNS: string[];
+  clusterDomain: string;
+  sandboxImage: string;
+  /** An existing CRI endpoint (unix://...); absent: run our own containerd. */
+  runtimeEndpoint?: string;
+  /** registries.yaml (absent file: 127.0.0.1:5000 over plain HTTP only). */
+  registriesFile?: string;
+  /** Serving certificate and key, and the CA whose clients may call the kubelet. */
+  tls: { certPem: string; keyPem: string; caPem: string };
+  labels?: Record<string, string>;
+  backoffScale?: number;
+  log: (m: string) => void;
+}
+
+export class Kubelet {
+  private readonly ac = new AbortController();
+  private readonly running: Promise<unknown>[] = [];
+  private supervisor: ContainerdSupervisor | undefined;
+  private cri: CriClient | undefined;
+  private server: KubeletServer | undefined;
+  pods: PodManager | undefined;
+  node: NodeAgent | undefined;
+  podCIDR = '';
+
+  constructor(private readonly o: KubeletOptions) {}
+
+  /** Starts everything; resolves once the node is registered and pods can run. */
+  async start(): Promise<void> {
+    const o = this.o;
+    const signal = this.ac.signal;
+    await mkdir(o.dir, { recursive: true, mode: 0o700 });
+    const containerdDir = join(o.dir, 'containerd');
+    const registries = o.registriesFile ? await loadRegistries(o.registriesFile) : undefined;
+    if (registries && o.registriesFile)
+      for (const w of registriesWarnings(registries, o.registriesFile)) o.log(w);
+    let address = o.runtimeEndpoint;
+    if (!address) {
+      this.supervisor = new ContainerdSupervisor({
+        dir: containerdDir,
+        sandboxImage: o.sandboxImage,
+        ...(registries ? { registries } : {}),
+        onEvent: (e) => {
+          if (e.type === 'exited' || e.type === 'restarting' || e.type === 'error')
+            o.log(`containerd: ${JSON.stringify(e)}`);
+        },
+      });
+      await this.supervisor.start(signal);
+      address = this.supervisor.layout.address;
+      const imported = await importImageArchives(join(o.dir, 'images'), this.supervisor.layout.socket);
+      for (const f of imported.imported) o.log(`imported ${f.images.join(', ')} from ${f.file}`);
+      for (const f of imported.failed) o.log(`could not import ${f.file}: ${f.error}`);
+    }
+    const cri = new CriClient({ address });
+    this.cri = cri;
+    const version = await cri.version({ signal });
+    const machine = await readMachine(o.dir);
+    const events = new ApiEventRecorder(o.client, 'kubelet', o.log);
+    const sink = (
+      obj: Parameters<typeof events.event>[0],
+      type: 'Normal' | 'Warning',
+      reason: string,
+      message: string,
+    ) => events.event(obj, type, reason, message);
+    const objects = objectSource(o.client);
+    const auth = registries ? registryAuthLookup(registries) : undefined;
+    const images = createImageService({
+      cri,
+      objects,
+      events: sink,
+      log: o.log,
+      ...(auth ? { registryAuth: auth } : {}),
+    });
+    const podsDir = join(o.dir, 'pods');
+    const volumes = createVolumeService({
+      podsDir,
+      objects,
+      log: o.log,
+    });
+    let nodeAllocatable = { cpu: String(machine.cpu), memory: String(machine.memoryBytes) };
+    const env = createEnvService({
+      objects,
+      listServices: async (ns) => (await o.client.resource('', 'v1', 'services').list(ns)).items,
+      nodeAllocatable: () => nodeAllocatable,
+    });
+    let pods: PodManager | undefined;
+    const probes = createProbeService({
+      cri,
+      onChange: (uid) => pods?.poke(uid),
+      onFailure: (uid, _name, cid, probe, message) =>
+        pods?.requestKill(uid, cid, `failed ${probe} probe${message ? `: ${message}` : ''}`),
+      events: sink,
+      log: o.log,
+    });
+    const resolv = parseResolvConf(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+    pods = new PodManager(
+      {
+        cri,
+        images,
+        volumes,
+        env,
+        probes,
+        events: sink,
+        log: (m) => o.log(`pods: ${m}`),
+        podsDir,
+        logsDir: join(o.dir, 'logs'),
+        nodeName: o.nodeName,
+        hostIP: o.nodeIP,
+        hostname: osHostname(),
+        dns: { clusterDNS: o.clusterDNS, clusterDomain: o.clusterDomain, host: resolv },
+        memoryCapacity: machine.memoryBytes,
+        backoffScale: o.backoffScale ?? 1,
+      },
+      o.client,
+    );
+    this.pods = pods;
+    this.server = await KubeletServer.start({
+      host: o.nodeIP,
+      port: o.port,
+      certPem: o.tls.certPem,
+      keyPem: o.tls.keyPem,
+      caPem: o.tls.caPem,
+      lookup: pods,
+      cri,
+      log: (m) => o.log(`server: ${m}`),
+    });
+    let networkReady = false;
+    const node = new NodeAgent({
+      client: o.client,
+      identity: {
+        name: o.nodeName,
+        internalIP: o.nodeIP,
+        kubeletPort: this.server.port,
+        labels: o.labels ?? {},
+      },
+      machine,
+      runtimeVersion: `${version.runtime_name}://${version.runtime_version}`,
+      health: () =>
+        networkReady
+          ? {}
+          : {
+              notReady:
+                'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+            },
+      images: async () => imageList(cri, signal),
+      log: o.log,
+    });
+    this.node = node;
+    const registered = await node.register();
+    const alloc =
+      ((registered['status'] as Obj | undefined)?.['allocatable'] as Record<string, string> | undefined) ??
+      {};
+    nodeAllocatable = {
+      cpu: alloc['cpu'] ?? nodeAllocatable.cpu,
+      memory: alloc['memory'] ?? nodeAllocatable.memory,
+    };
+    this.running.push(node.run(signal));
+    this.podCIDR = await node.waitForPodCIDR(signal);
+    await setUpHostNetwork({
+      network: {
+        name: `k8ts-${o.nodeName}`.slice(0, 60),
+        bridge: bridgeName(o.nodeName),
+        podCIDR: this.podCIDR,
+        clusterCIDR: o.clusterCIDR,
+        serviceCIDR: o.serviceCIDR,
+        ipamDataDir: join(o.dir, 'cni', 'ipam'),
+      },
+      confDir: join(containerdDir, 'cni', 'net.d'),
+      claim: `node-${o.nodeName}`,
+    });
+    networkReady = true;
+    await node.beat().catch(() => undefined);
+    this.running.push(pods.run(signal));
+    o.log(`kubelet: node ${o.nodeName} ready (pods ${this.podCIDR}, kubelet port ${this.server.port})`);
+  }
+
+  /** Stops the kubelet; running pods keep running. */
+  async stop(): Promise<void> {
+    this.ac.abort();
+    await Promise.allSettled(this.running);
+    await this.server?.close().catch(() => undefined);
+    this.cri?.close();
+    await this.supervisor?.close();
+  }
+}
+
+function objectSource(client: Client) {
+  return {
+    async get(resource: string, namespace: string | undefined, name: string) {
+      const group = '';
+      try {
+        return await client.resource(group, 'v1', resource).get(namespace, name);
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+  };
+}
+
+async function imageList(cri: CriClient, signal: AbortSignal): Promise<Obj[]> {
+  const images = await cri.listImages(undefined, { signal });
+  return images
+    .map((i) => ({ names: [...i.repo_digests, ...i.repo_tags], sizeBytes: Number(i.size) }))
+    .filter((i) => i.names.length > 0)
+    .sort((a, b) => b.sizeBytes - a.sizeBytes)
+    .slice(0, 50);
+}

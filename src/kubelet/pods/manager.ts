@@ -1,0 +1,199 @@
+/**
+ * The kubelet's pods: an informer on the pods bound to this node, a relist of the
+ * runtime every second (the PLEG: a pod whose sandboxes or containers changed is synced),
+ * and a keyed work queue (by pod uid; one sync per pod at a time) running PodSyncer.
+ * Writes each status when it changed, deletes pods that finished stopping for deletion,
+ * and removes from the runtime what belongs to pods the API no longer has. Also answers
+ * the kubelet server's lookups (containers, log files, sandboxes by pod name).
+ */
+import type { Client } from '../../client/client.js';
+import { isConflict, isNotFound } from '../../client/errors.js';
+import { Informer } from '../../client/informer.js';
+import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import type { KObject } from '../../registry/types.js';
+import { deepEqual } from '../../util/deep-equal.js';
+import type { ContainerRef, LookupError, PodLookup } from '../server/lookup.js';
+import { callOpts, type PodContext } from './context.js';
+import type { Obj } from './deps.js';
+import { removePod } from './kill.js';
+import { MANAGED } from './labels.js';
+import { PodState } from './pod-state.js';
+import { fingerprint, groupByPod, type PodRuntimeView } from './runtime-view.js';
+import { podLogDir } from './sandbox-config.js';
+import { PodSyncer } from './sync.js';
+
+const UID_INDEX = 'uid';
+
+export class PodManager implements PodLookup {
+  readonly informer: Informer;
+  private readonly queue = new WorkQueue(5, 10_000);
+  private readonly syncer: PodSyncer;
+  private readonly states = new Map<string, PodState>();
+  private runtime = new Map<string, PodRuntimeView>();
+  private prints = new Map<string, string>();
+  private readonly api;
+
+  constructor(
+    private readonly ctx: PodContext,
+    client: Client,
+  ) {
+    this.api = client.resource('', 'v1', 'pods');
+    this.informer = new Informer(this.api, {
+      fieldSelector: `spec.nodeName=${ctx.nodeName}`,
+      indexers: { [UID_INDEX]: (p) => [p.metadata?.uid ?? ''] },
+      log: (m) => ctx.log(`pod informer: ${m}`),
+    });
+    const enqueue = (p: KObject) => this.queue.add(p.metadata?.uid ?? '');
+    this.informer.addHandler({ onAdd: enqueue, onUpdate: (_, p) => enqueue(p), onDelete: enqueue });
+    this.syncer = new PodSyncer(ctx);
+  }
+
+  /** Looks at the pod again soon (probe results, liveness kills). */
+  poke(uid: string): void {
+    this.queue.add(uid);
+  }
+
+  requestKill(uid: string, containerId: string, why: string): void {
+    this.states.get(uid)?.killRequests.set(containerId, why);
+    this.queue.add(uid);
+  }
+
+  get podCount(): number {
+    return this.states.size;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => this.queue.shutDown(), { once: true });
+    const informing = this.informer.start(signal);
+    await this.informer.waitForSync(signal).catch(() => undefined);
+    await this.relist(signal).catch((err: unknown) => this.ctx.log(`relist: ${(err as Error).message}`));
+    for (const uid of this.runtime.keys()) this.queue.add(uid);
+    const pleg = (async () => {
+      while (!signal.aborted) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        if (signal.aborted) break;
+        await this.relist(signal).catch((err: unknown) => {
+          if (!signal.aborted) this.ctx.log(`relist: ${(err as Error).message}`);
+        });
+      }
+    })();
+    await runWorkers(
+      this.queue,
+      8,
+      (uid) => this.sync(uid, signal),
+      (uid, err) => {
+        if (!isConflict(err) && !signal.aborted) this.ctx.log(`pod ${uid}: ${(err as Error).message}`);
+      },
+    );
+    await Promise.all([informing, pleg]);
+  }
+
+  private async relist(signal: AbortSignal): Promise<void> {
+    const sel = { label_selector: { [MANAGED]: 'true' } };
+    const [sandboxes, containers] = await Promise.all([
+      this.ctx.cri.listPodSandbox(sel, callOpts(signal, 10_000)),
+      this.ctx.cri.listContainers(sel, callOpts(signal, 10_000)),
+    ]);
+    const next = groupByPod(sandboxes, containers);
+    const prints = new Map<string, string>();
+    for (const [uid, v] of next) {
+      const f = fingerprint(v);
+      prints.set(uid, f);
+      if (this.prints.get(uid) !== f) this.queue.add(uid);
+    }
+    for (const uid of this.prints.keys()) if (!prints.has(uid)) this.queue.add(uid);
+    this.runtime = next;
+    this.prints = prints;
+  }
+
+  private podByUid(uid: string): KObject | undefined {
+    return this.informer.cache.byIndex(UID_INDEX, uid)[0];
+  }
+
+  private async sync(uid: string, signal: AbortSignal): Promise<void> {
+    if (!uid) return;
+    const pod = this.podByUid(uid);
+    const view = await this.syncer.relistPod(uid, signal);
+    if (!pod) {
+      if (view || this.states.has(uid)) {
+        await removePod(this.ctx, uid, view, undefined, signal);
+        this.syncer.forget(view);
+      }
+      this.states.delete(uid);
+      return;
+    }
+    let state = this.states.get(uid);
+    if (!state) {
+      const started = Date.parse(String((pod['status'] as Obj | undefined)?.['startTime'] ?? ''));
+      state = new PodState(Number.isNaN(started) ? Date.now() : started);
+      this.states.set(uid, state);
+    }
+    const res = await this.syncer.sync(pod, view, state, signal);
+    await this.writeStatus(pod, state, res.status);
+    if (res.deleteFromApi) {
+      try {
+        await this.api.delete(pod.metadata?.namespace, pod.metadata?.name ?? '', {
+          gracePeriodSeconds: 0,
+          preconditions: { uid },
+        });
+      } catch (err) {
+        if (!isNotFound(err) && !isConflict(err)) throw err;
+      }
+      return;
+    }
+    this.queue.addAfter(uid, res.requeueAfterMs);
+  }
+
+  private async writeStatus(pod: KObject, state: PodState, status: Obj): Promise<void> {
+    const rv = pod.metadata?.resourceVersion ?? '';
+    const current = state.written && state.written.over === rv ? state.written.status : pod['status'];
+    if (deepEqual(current, status)) return;
+    try {
+      const out = await this.api.updateStatus({ ...pod, apiVersion: 'v1', kind: 'Pod', status });
+      state.written = { over: out.metadata?.resourceVersion ?? rv, status };
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+  }
+
+  // ---- PodLookup ----
+
+  private byName(namespace: string, name: string): KObject | undefined {
+    return this.informer.cache.getByName(namespace, name);
+  }
+
+  container(
+    namespace: string,
+    pod: string,
+    container: string,
+    previous: boolean,
+  ): ContainerRef | LookupError {
+    const p = this.byName(namespace, pod);
+    if (!p) return { code: 404, message: `pod ${namespace}/${pod} not found on this node` };
+    const list = this.runtime.get(p.metadata?.uid ?? '')?.containers.get(container) ?? [];
+    const c = previous ? list[1] : list[0];
+    if (!c) {
+      if (previous)
+        return {
+          code: 400,
+          message: `previous terminated container "${container}" in pod "${pod}" not found`,
+        };
+      return {
+        code: 400,
+        message: `container "${container}" in pod "${pod}" is waiting to start: ContainerCreating`,
+      };
+    }
+    const logPath = `${podLogDir(this.ctx.logsDir, p)}/${container}/${c.metadata?.attempt ?? 0}.log`;
+    return { containerId: c.id, logPath, running: c.state === 'CONTAINER_RUNNING' };
+  }
+
+  sandbox(namespace: string, pod: string): { sandboxId: string; podIP: string } | LookupError {
+    const p = this.byName(namespace, pod);
+    if (!p) return { code: 404, message: `pod ${namespace}/${pod} not found on this node` };
+    const uid = p.metadata?.uid ?? '';
+    const sb = this.runtime.get(uid)?.sandboxes.find((s) => s.state === 'SANDBOX_READY');
+    if (!sb) return { code: 400, message: `pod ${pod} has no running sandbox` };
+    return { sandboxId: sb.id, podIP: this.states.get(uid)?.sandboxIPs.get(sb.id) ?? '' };
+  }
+}

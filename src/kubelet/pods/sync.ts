@@ -1,0 +1,396 @@
+/**
+ * One sync of one pod (upstream's SyncPod, level-triggered): given the pod as the API has
+ * it and what the runtime holds, make the runtime match and return the status to write.
+ * Deleted pods are stopped (preStop, grace period) and reported for final deletion;
+ * terminal pods are stopped and never restarted; otherwise volumes are set up, a sandbox
+ * is made ready (re-created when it died), init containers run one at a time in order,
+ * then app containers start, and exited containers restart by restartPolicy under
+ * crash-loop back-off. Probe-requested kills happen here too.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { KObject } from '../../registry/types.js';
+import type { ContainerState, PodSandboxConfig } from '../cri/types.js';
+import { callOpts, type PodContext, podRef } from './context.js';
+import { type Obj, type PodVolumes, VolumeSetupError } from './deps.js';
+import { terminationMessage, writeHosts } from './files.js';
+import { killContainer, killPod } from './kill.js';
+import { POD_UID } from './labels.js';
+import { goDuration, type PodState } from './pod-state.js';
+import { groupByPod, type Instance, instanceOf, type PodRuntimeView } from './runtime-view.js';
+import { dnsConfig, podLogDir, sandboxConfig, spec } from './sandbox-config.js';
+import { startContainer } from './start.js';
+import { type ContainerView, podStatus } from './status.js';
+
+export interface SyncResult {
+  status: Obj;
+  /** Look again after this long (back-off expiry, periodic refresh). */
+  requeueAfterMs: number;
+  /** The pod has stopped for deletion: delete it from the API (grace 0). */
+  deleteFromApi?: boolean;
+}
+
+const PERIODIC_MS = 10_000;
+
+export class PodSyncer {
+  /** Finished instances never change: their status is kept by container id. */
+  private readonly exited = new Map<string, Instance>();
+
+  constructor(private readonly ctx: PodContext) {}
+
+  async relistPod(uid: string, signal: AbortSignal): Promise<PodRuntimeView | undefined> {
+    const sel = { label_selector: { [POD_UID]: uid } };
+    const [sandboxes, containers] = await Promise.all([
+      this.ctx.cri.listPodSandbox(sel, callOpts(signal)),
+      this.ctx.cri.listContainers(sel, callOpts(signal)),
+    ]);
+    return groupByPod(sandboxes, containers).get(uid);
+  }
+
+  forget(view: PodRuntimeView | undefined): void {
+    for (const list of view?.containers.values() ?? []) for (const c of list) this.exited.delete(c.id);
+  }
+
+  private async instance(
+    id: string,
+    state: ContainerState,
+    signal: AbortSignal,
+  ): Promise<Instance | undefined> {
+    const known = this.exited.get(id);
+    if (known) return known;
+    const s = (await this.ctx.cri.containerStatus(id, callOpts(signal)).catch(() => undefined))?.status;
+    if (!s) return undefined;
+    const i = instanceOf(s);
+    if (state === 'CONTAINER_EXITED' && i.state === 'CONTAINER_EXITED') this.exited.set(id, i);
+    return i;
+  }
+
+  /** Current and previous instance of each container name. */
+  private async instances(view: PodRuntimeView | undefined, signal: AbortSignal) {
+    const out = new Map<string, { current?: Instance; previous?: Instance }>();
+    for (const [name, list] of view?.containers ?? []) {
+      const current = list[0] ? await this.instance(list[0].id, list[0].state, signal) : undefined;
+      const previous = list[1] ? await this.instance(list[1].id, list[1].state, signal) : undefined;
+      out.set(name, { ...(current ? { current } : {}), ...(previous ? { previous } : {}) });
+    }
+    return out;
+  }
+
+  private async views(pod: KObject, view: PodRuntimeView | undefined, state: PodState, signal: AbortSignal) {
+    const s = spec(pod);
+    const uid = pod.metadata?.uid ?? '';
+    const inst = await this.instances(view, signal);
+    const out: ContainerView[] = [];
+    const all: [Obj, boolean][] = [
+      ...((s['initContainers'] as Obj[] | undefined) ?? []).map((c): [Obj, boolean] => [c, true]),
+      ...((s['containers'] as Obj[] | undefined) ?? []).map((c): [Obj, boolean] => [c, false]),
+    ];
+    for (const [c, init] of all) {
+      const name = String(c['name']);
+      const { current, previous } = inst.get(name) ?? {};
+      for (const i of [current, previous]) {
+        if (i?.state !== 'CONTAINER_EXITED' || state.messages.has(i.id)) continue;
+        if (i.exitCode === 137 && i.reason !== 'OOMKilled' && !state.killedByKubelet.has(i.id)) {
+          const limited = ((c['resources'] as Obj | undefined)?.['limits'] as Obj | undefined)?.['memory'];
+          if (limited !== undefined) i.reason = 'OOMKilled';
+        }
+        const policy = String(c['terminationMessagePolicy'] ?? 'File');
+        const logFile = `${podLogDir(this.ctx.logsDir, pod)}/${name}/${i.attempt}.log`;
+        state.messages.set(
+          i.id,
+          await terminationMessage(this.ctx.podsDir, uid, name, i.attempt, policy, i.exitCode, logFile),
+        );
+      }
+      const running = current?.state === 'CONTAINER_RUNNING';
+      const waiting = state.waiting.get(name);
+      const ready = init
+        ? current?.state === 'CONTAINER_EXITED' && current.exitCode === 0
+        : running && this.ctx.probes.isReady(uid, name, current.id);
+      const started = running && this.ctx.probes.isStarted(uid, name, current.id);
+      out.push({
+        spec: c,
+        init,
+        ...(current ? { current } : {}),
+        ...(previous ? { previous } : {}),
+        ...(waiting && !running ? { waiting } : {}),
+        ready,
+        started,
+        messages: state.messages,
+      });
+    }
+    return out;
+  }
+
+  private async status(
+    pod: KObject,
+    view: PodRuntimeView | undefined,
+    state: PodState,
+    signal: AbortSignal,
+  ): Promise<Obj> {
+    const containers = await this.views(pod, view, state, signal);
+    const sb = view?.sandboxes[0];
+    const podIP =
+      spec(pod)['hostNetwork'] === true ? this.ctx.hostIP : sb ? state.sandboxIPs.get(sb.id) : undefined;
+    return podStatus({
+      pod,
+      containers,
+      hostIP: this.ctx.hostIP,
+      ...(podIP ? { podIP } : {}),
+      startTime: state.startTime,
+      sandboxReady: sb?.state === 'SANDBOX_READY',
+      now: Date.now(),
+      ...(state.terminal ? { phase: state.terminal.phase } : {}),
+      ...(state.terminal?.reason ? { reason: state.terminal.reason } : {}),
+      ...(state.terminal?.message ? { message: state.terminal.message } : {}),
+    });
+  }
+
+  private grace(pod: KObject): number {
+    const d = pod.metadata?.deletionGracePeriodSeconds;
+    if (typeof d === 'number') return d;
+    return Number(spec(pod)['terminationGracePeriodSeconds'] ?? 30);
+  }
+
+  async sync(
+    pod: KObject,
+    view0: PodRuntimeView | undefined,
+    state: PodState,
+    signal: AbortSignal,
+  ): Promise<SyncResult> {
+    let view = view0;
+    const uid = pod.metadata?.uid ?? '';
+    const phase = (pod['status'] as Obj | undefined)?.['phase'];
+    if (pod.metadata?.deletionTimestamp) {
+      await killPod(this.ctx, pod, view, this.grace(pod), state, signal);
+      view = await this.relistPod(uid, signal);
+      this.ctx.probes.removePod(uid);
+      return {
+        status: await this.status(pod, view, state, signal),
+        requeueAfterMs: PERIODIC_MS,
+        deleteFromApi: true,
+      };
+    }
+    if (!state.terminal && (phase === 'Succeeded' || phase === 'Failed')) state.terminal = { phase };
+    if (state.terminal) {
+      await killPod(this.ctx, pod, view, this.grace(pod), state, signal);
+      this.ctx.probes.removePod(uid);
+      view = await this.relistPod(uid, signal);
+      return { status: await this.status(pod, view, state, signal), requeueAfterMs: 60_000 };
+    }
+    let volumes: PodVolumes;
+    try {
+      volumes = await this.ctx.volumes.setUp(pod, signal);
+      state.lastMountError = undefined;
+    } catch (err) {
+      if (!(err instanceof VolumeSetupError)) throw err;
+      const msg = `MountVolume.SetUp failed for volume "${err.volume}" : ${err.message}`;
+      if (msg !== state.lastMountError) this.ctx.events(pod, 'Warning', 'FailedMount', msg);
+      state.lastMountError = msg;
+      return { status: await this.status(pod, view, state, signal), requeueAfterMs: 2_000 };
+    }
+    let sb = view?.sandboxes[0];
+    if (sb?.state !== 'SANDBOX_READY') {
+      if (sb) {
+        this.ctx.events(
+          pod,
+          'Normal',
+          'SandboxChanged',
+          'Pod sandbox changed, it will be killed and re-created.',
+        );
+        await killPod(this.ctx, pod, view, this.grace(pod), state, signal);
+      }
+      const attempt = sb ? (sb.metadata?.attempt ?? 0) + 1 : 0;
+      const dns = dnsConfig(pod, this.ctx.dns);
+      if (dns.fellBack && !state.dnsWarned) {
+        state.dnsWarned = true;
+        this.ctx.events(
+          pod,
+          'Warning',
+          'MissingClusterDNS',
+          `pod: "${podRef(pod)}". kubelet does not have ClusterDNS IP configured and cannot create Pod using "ClusterFirst" policy. Falling back to "Default" policy.`,
+        );
+      }
+      const cfg = sandboxConfig(pod, attempt, this.ctx.logsDir, dns.config, this.ctx.hostname);
+      await mkdir(cfg.log_directory ?? this.ctx.logsDir, { recursive: true });
+      try {
+        await this.ctx.cri.runPodSandbox(cfg, callOpts(signal, 120_000));
+      } catch (err) {
+        this.ctx.events(
+          pod,
+          'Warning',
+          'FailedCreatePodSandBox',
+          `Failed to create pod sandbox: ${(err as Error).message}`,
+        );
+        return { status: await this.status(pod, view, state, signal), requeueAfterMs: 5_000 };
+      }
+      view = await this.relistPod(uid, signal);
+      sb = view?.sandboxes[0];
+      if (!sb) throw new Error('sandbox vanished after creation');
+    }
+    const sandboxId = sb.id;
+    const dns = dnsConfig(pod, this.ctx.dns).config;
+    const sandboxCfg = sandboxConfig(
+      pod,
+      sb.metadata?.attempt ?? 0,
+      this.ctx.logsDir,
+      dns,
+      this.ctx.hostname,
+    );
+    let podIP = state.sandboxIPs.get(sandboxId);
+    const hostNetwork = spec(pod)['hostNetwork'] === true;
+    let hostsFile: string | undefined;
+    if (podIP === undefined) {
+      const st = await this.ctx.cri.podSandboxStatus(sandboxId, callOpts(signal));
+      podIP = hostNetwork ? this.ctx.hostIP : (st.status?.network?.ip ?? '');
+      state.sandboxIPs.set(sandboxId, podIP);
+    }
+    if (!hostNetwork) hostsFile = await writeHosts(this.ctx.podsDir, pod, podIP, this.ctx.dns.clusterDomain);
+    const changed = await this.runContainers(
+      pod,
+      view,
+      state,
+      { sandboxId, sandboxCfg, volumes, podIP, hostsFile },
+      signal,
+    );
+    if (changed) view = await this.relistPod(uid, signal);
+    const status = await this.status(pod, view, state, signal);
+    const ph = String(status['phase']);
+    const running: { podUid: string; containerName: string; containerId: string; startedAt: number }[] = [];
+    for (const c of (status['containerStatuses'] as Obj[] | undefined) ?? []) {
+      const r = (c['state'] as Obj | undefined)?.['running'] as Obj | undefined;
+      const cid = String(c['containerID'] ?? '').replace('containerd://', '');
+      if (r)
+        running.push({
+          podUid: uid,
+          containerName: String(c['name']),
+          containerId: cid,
+          startedAt: Date.parse(String(r['startedAt'])),
+        });
+    }
+    this.ctx.probes.sync(pod, podIP, running);
+    if (ph === 'Succeeded' || ph === 'Failed') {
+      state.terminal = { phase: ph };
+      await killPod(this.ctx, pod, view, this.grace(pod), state, signal);
+    }
+    await this.collectGarbage(view, signal);
+    return { status, requeueAfterMs: this.nextLook(state) };
+  }
+
+  private nextLook(state: PodState): number {
+    let at = PERIODIC_MS;
+    const now = Date.now();
+    for (const [name, b] of state.backoff) {
+      if (state.waiting.get(name)?.reason !== 'CrashLoopBackOff') continue;
+      at = Math.min(at, Math.max(50, b.lastUpdate + b.delayMs * this.ctx.backoffScale - now + 20));
+    }
+    for (const w of state.waiting.values()) if (w.reason !== 'CrashLoopBackOff') at = Math.min(at, 3_000);
+    return at;
+  }
+
+  /** Removes instances older than the previous one of each container. */
+  private async collectGarbage(view: PodRuntimeView | undefined, signal: AbortSignal): Promise<void> {
+    for (const list of view?.containers.values() ?? [])
+      for (const c of list.slice(2))
+        if (c.state === 'CONTAINER_EXITED') {
+          await this.ctx.cri.removeContainer(c.id, callOpts(signal)).catch(() => undefined);
+          this.exited.delete(c.id);
+        }
+    for (const s of view?.sandboxes.slice(1) ?? [])
+      if (s.state === 'SANDBOX_NOTREADY')
+        await this.ctx.cri.removePodSandbox(s.id, callOpts(signal)).catch(() => undefined);
+  }
+
+  /** Starts, restarts or kills containers; true when it changed anything. */
+  private async runContainers(
+    pod: KObject,
+    view: PodRuntimeView | undefined,
+    state: PodState,
+    sb: {
+      sandboxId: string;
+      sandboxCfg: PodSandboxConfig;
+      volumes: PodVolumes;
+      podIP: string;
+      hostsFile: string | undefined;
+    },
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const s = spec(pod);
+    const policy = String(s['restartPolicy'] ?? 'Always');
+    const inst = await this.instances(view, signal);
+    const now = Date.now();
+    const start = (c: Obj, attempt: number) =>
+      startContainer(
+        this.ctx,
+        {
+          pod,
+          container: c,
+          attempt,
+          sandboxId: sb.sandboxId,
+          sandboxConfig: sb.sandboxCfg,
+          volumes: sb.volumes,
+          podIP: sb.podIP,
+          ...(sb.hostsFile ? { hostsFile: sb.hostsFile } : {}),
+          state,
+        },
+        signal,
+      );
+    const blocked = (name: string): boolean => {
+      const b = state.restartBlocked(name, now, this.ctx.backoffScale);
+      if (!b) return false;
+      const message = `back-off ${goDuration(b.delayMs)} restarting failed container=${name} pod=${podRef(pod)}`;
+      state.waiting.set(name, { reason: 'CrashLoopBackOff', message });
+      this.ctx.events(
+        pod,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${name} in pod ${podRef(pod)}`,
+      );
+      return true;
+    };
+    for (const c of (s['initContainers'] as Obj[] | undefined) ?? []) {
+      const name = String(c['name']);
+      const cur = inst.get(name)?.current;
+      if (cur?.state === 'CONTAINER_RUNNING') return false;
+      if (cur?.state === 'CONTAINER_EXITED' && cur.exitCode === 0) continue;
+      if (cur?.state === 'CONTAINER_EXITED') {
+        if (policy === 'Never' || blocked(name)) return false;
+        await start(c, cur.attempt + 1);
+        return true;
+      }
+      await start(c, cur ? cur.attempt + 1 : 0);
+      return true;
+    }
+    let changed = false;
+    for (const c of (s['containers'] as Obj[] | undefined) ?? []) {
+      const name = String(c['name']);
+      const cur = inst.get(name)?.current;
+      if (cur?.state === 'CONTAINER_RUNNING') {
+        const why = state.killRequests.get(cur.id);
+        if (!why) continue;
+        state.killRequests.delete(cur.id);
+        await killContainer(
+          this.ctx,
+          pod,
+          name,
+          cur.id,
+          Number(s['terminationGracePeriodSeconds'] ?? 30),
+          sb.podIP,
+          state,
+          `Container ${name} ${why}, will be restarted`,
+          signal,
+        );
+        changed = true;
+        continue;
+      }
+      if (cur?.state === 'CONTAINER_EXITED') {
+        const restart = policy === 'Always' || (policy === 'OnFailure' && cur.exitCode !== 0);
+        if (!restart || blocked(name)) continue;
+        await start(c, cur.attempt + 1);
+        changed = true;
+        continue;
+      }
+      await start(c, cur ? cur.attempt + 1 : 0);
+      changed = true;
+    }
+    return changed;
+  }
+}
