@@ -13,9 +13,11 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hasKubectl, kubectlFor, kubectlStream } from '../support/kubectl.js';
 import { BUSYBOX_IMAGE, ensureTestImages, realContainersUnavailable } from '../support/registry.js';
-import { type RunningServer, startServer } from '../support/server.js';
+import { killNode, type RunningServer, startServer } from '../support/server.js';
 
 type Obj = Record<string, unknown>;
+
+const NODE_ARGS = ['--kubelet-port', '0', '--node-name', 'e2e-pods'];
 
 const skip = !hasKubectl() ? 'kubectl 1.32 is not installed' : await realContainersUnavailable();
 
@@ -28,7 +30,7 @@ describe('real pods', { skip: skip ?? false, timeout: 600_000 }, () => {
   before(async () => {
     stopRegistry = await ensureTestImages(AbortSignal.timeout(120_000));
     dir = await mkdtemp(join(tmpdir(), 'k8ts-pods-e2e-'));
-    server = await startServer({ agent: true, args: ['--kubelet-port', '0', '--node-name', 'e2e-pods'] });
+    server = await startServer({ agent: true, keepDataDir: true, args: NODE_ARGS });
     kubectl = kubectlFor(server.kubeconfig, dir);
     for (let i = 0; i < 120 && (await kubectl(['get', 'node', 'e2e-pods'])).code !== 0; i++) await sleep(500);
     const ready = await kubectl(['wait', '--for=condition=Ready', 'node/e2e-pods', '--timeout=90s'], {
@@ -39,6 +41,10 @@ describe('real pods', { skip: skip ?? false, timeout: 600_000 }, () => {
 
   after(async () => {
     await server?.stop();
+    if (server) {
+      await killNode(server.dataDir);
+      await rm(server.dataDir, { recursive: true, force: true });
+    }
     await stopRegistry();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -102,8 +108,11 @@ spec:
   test('logs, exec with its exit code, cp both ways and port-forward', async () => {
     const logs = await kubectl(['logs', 'web']);
     assert.equal(logs.code, 0, logs.stderr);
+    const echo = await kubectl(['exec', 'web', '--', 'echo', 'hi']);
+    assert.equal(echo.code, 0, echo.stderr);
+    assert.equal(echo.stdout, 'hi\n');
     const ex = await kubectl(['exec', 'web', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
-    assert.equal(ex.code, 3);
+    assert.equal(ex.code, 3, ex.stderr);
     assert.equal(ex.stdout, 'out\n');
     assert.match(ex.stderr, /err\n/);
     assert.match(ex.stderr, /command terminated with exit code 3/);
@@ -360,5 +369,23 @@ spec:
       assert.deepEqual(env, [{ name: 'VERSION', value: '2' }]);
     }
     await kubectl(['delete', 'deployment', 'hello']);
+  });
+
+  test('a restarted server re-adopts its running pods', async () => {
+    const before = await pod('web');
+    const id = cstatus(before)['containerID'];
+    await server.stop();
+    server = await startServer({ agent: true, keepDataDir: true, dataDir: server.dataDir, args: NODE_ARGS });
+    kubectl = kubectlFor(server.kubeconfig, dir);
+    const r = await kubectl(['wait', '--for=condition=Ready', 'node/e2e-pods', '--timeout=90s'], {
+      timeoutMs: 100_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    await sleep(3_000);
+    const p = await until('web', (x) => cstatus(x)['ready'] === true, 'Ready after restart');
+    assert.equal(cstatus(p)['containerID'], id, 'the same container, not a new one');
+    assert.equal(cstatus(p)['restartCount'], 0);
+    const res = await fetch(`http://${status(p)['podIP']}:8080/`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal((await res.text()).trim(), 'hello from busybox');
   });
 });

@@ -129,6 +129,8 @@ export class PodManager implements PodLookup {
       this.states.set(uid, state);
     }
     const res = await this.syncer.sync(pod, view, state, signal);
+    // Lookups (logs, exec) see what this sync made before its status says Ready.
+    if (res.view) this.runtime.set(uid, res.view);
     await this.writeStatus(pod, state, res.status);
     if (res.deleteFromApi) {
       try {

@@ -27,6 +27,8 @@ export interface SyncResult {
   requeueAfterMs: number;
   /** The pod has stopped for deletion: delete it from the API (grace 0). */
   deleteFromApi?: boolean;
+  /** What the runtime holds for the pod after this sync. */
+  view?: PodRuntimeView;
 }
 
 const PERIODIC_MS = 10_000;
@@ -272,7 +274,7 @@ export class PodSyncer {
       await killPod(this.ctx, pod, view, this.grace(pod), state, signal);
     }
     await this.collectGarbage(view, signal);
-    return { status, requeueAfterMs: this.nextLook(state) };
+    return { status, requeueAfterMs: this.nextLook(state), ...(view ? { view } : {}) };
   }
 
   private nextLook(state: PodState): number {
