@@ -8,8 +8,8 @@
  * routes, its bridge, portmap's chains, and restores ip_forward as it found it.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { type NodeNetwork, renderConflist } from './cni-config.js';
 
@@ -71,6 +71,7 @@ export async function tearDownHostNetwork(o: HostNetworkOptions): Promise<void> 
   const saved = await readFile(join(CLAIMS, 'ip_forward.saved'), 'utf8').catch(() => '');
   if (saved.trim() === '0' || saved.trim() === '1') await writeFile(FORWARD, saved.trim());
   await rm(CLAIMS, { recursive: true, force: true });
+  await rmdir(dirname(CLAIMS)).catch(() => undefined);
 }
 
 /** portmap's CNI-HOSTPORT-* and CNI-DN-* chains in the nat table, left behind by the plugin. */
