@@ -15,6 +15,16 @@ export interface EventRecorder {
 
 const DEDUP_WINDOW_MS = 10 * 60_000;
 
+let lastStamp = 0n;
+
+/** Nanoseconds since the epoch, strictly increasing in this process: unique Event names. */
+function uniqueStamp(nowMs: number): string {
+  let s = BigInt(Math.floor(nowMs)) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+  if (s <= lastStamp) s = lastStamp + 1n;
+  lastStamp = s;
+  return s.toString(16);
+}
+
 export class ApiEventRecorder implements EventRecorder {
   private readonly recent = new Map<
     string,
@@ -48,7 +58,7 @@ export class ApiEventRecorder implements EventRecorder {
       return;
     }
     if (this.recent.size > 4096) this.recent.clear();
-    const name = `${m.name}.${(now * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
+    const name = `${m.name}.${uniqueStamp(now)}`;
     const ts = timestamp(now);
     await events.create(namespace, {
       apiVersion: 'v1',
