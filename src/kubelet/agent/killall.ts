@@ -59,7 +59,8 @@ async function mountsUnder(dir: string): Promise<string[]> {
     .sort((a, b) => b.length - a.length);
 }
 
-async function processesMentioning(needle: string): Promise<number[]> {
+/** PIDs of processes (other than this one) whose command line mentions `needle`. */
+export async function processesMentioning(needle: string): Promise<number[]> {
   const found: number[] = [];
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;

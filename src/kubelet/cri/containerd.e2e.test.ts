@@ -7,13 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { processesMentioning } from '../agent/killall.js';
 import { findContainerdBinaries } from '../containerd/binaries.js';
 import { ContainerdSupervisor } from '../containerd/supervisor.js';
 import { CriClient } from './client.js';
@@ -32,17 +33,6 @@ async function skipReason(): Promise<string | undefined> {
     return (e as Error).message;
   }
   return undefined;
-}
-
-/** PIDs of processes (other than this one) whose command line mentions `needle`. */
-async function processesMentioning(needle: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    const cmd = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes(needle)) found.push(Number(name));
-  }
-  return found;
 }
 
 async function timed<T>(label: string, figures: string[], fn: () => Promise<T>): Promise<T> {

@@ -2,7 +2,6 @@
  * Everything the pod worker's steps share: the runtime, the parts (images, volumes, env,
  * probes), where files go, the node's identity and DNS settings, and the event sink.
  */
-import type { KObject } from '../../registry/types.js';
 import type { CriClient } from '../cri/client.js';
 import type { EnvService, EventSink, ImageService, ProbeService, VolumeService } from './deps.js';
 import type { DnsSettings } from './sandbox-config.js';
@@ -24,11 +23,6 @@ export interface PodContext {
   memoryCapacity: number;
   /** Multiplies crash-loop back-off (tests use less than 1). */
   backoffScale: number;
-}
-
-export function podRef(pod: KObject): string {
-  const m = pod.metadata ?? {};
-  return `${m.name}_${m.namespace}(${m.uid})`;
 }
 
 export function callOpts(

@@ -1,27 +1,26 @@
 /**
  * Container lifecycle hooks (postStart, preStop) and the sleep action: exec runs in the
  * container through the runtime, httpGet asks the pod (default host: the pod IP; named
- * ports resolve through the container's ports). Returns an error message, or undefined
- * when the hook succeeded or there is none.
+ * ports resolve through the container's ports, as probes resolve them). Returns an error
+ * message, or undefined when the hook succeeded or there is none.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CriClient } from '../cri/client.js';
+import { type PortRef, resolvePort } from '../probes/spec.js';
 
 type Obj = Record<string, unknown>;
-
-function resolvePort(container: Obj, port: unknown): number {
-  if (typeof port === 'number') return port;
-  const named = ((container['ports'] as Obj[] | undefined) ?? []).find((p) => p['name'] === port);
-  const n = named ? Number(named['containerPort']) : Number(port);
-  return Number.isFinite(n) ? n : 0;
-}
 
 function httpHook(h: Obj, container: Obj, podIP: string, timeoutMs: number): Promise<string | undefined> {
   const scheme = String(h['scheme'] ?? 'HTTP').toUpperCase();
   const host = String(h['host'] ?? '') || podIP;
-  const port = resolvePort(container, h['port']);
+  let port: number;
+  try {
+    port = resolvePort(h['port'] as PortRef, container);
+  } catch (err) {
+    return Promise.resolve(`HTTP lifecycle hook: ${(err as Error).message}`);
+  }
   const path = String(h['path'] ?? '/');
   const headers: Record<string, string> = { 'User-Agent': 'kube-lifecycle/1.32' };
   for (const x of (h['httpHeaders'] as Obj[] | undefined) ?? [])

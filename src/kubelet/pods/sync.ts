@@ -10,7 +10,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { KObject } from '../../registry/types.js';
 import type { ContainerState, PodSandboxConfig } from '../cri/types.js';
-import { callOpts, type PodContext, podRef } from './context.js';
+import { podRef } from '../pod-ref.js';
+import { callOpts, type PodContext } from './context.js';
 import { type Obj, type PodVolumes, VolumeSetupError } from './deps.js';
 import { terminationMessage, writeHosts } from './files.js';
 import { killContainer, killPod } from './kill.js';
@@ -32,6 +33,9 @@ export interface SyncResult {
 }
 
 const PERIODIC_MS = 10_000;
+
+/** The current and previous instance of each container, by name. */
+type Instances = Map<string, { current?: Instance; previous?: Instance }>;
 
 export class PodSyncer {
   /** Finished instances never change: their status is kept by container id. */
@@ -67,8 +71,8 @@ export class PodSyncer {
   }
 
   /** Current and previous instance of each container name. */
-  private async instances(view: PodRuntimeView | undefined, signal: AbortSignal) {
-    const out = new Map<string, { current?: Instance; previous?: Instance }>();
+  private async instances(view: PodRuntimeView | undefined, signal: AbortSignal): Promise<Instances> {
+    const out: Instances = new Map();
     for (const [name, list] of view?.containers ?? []) {
       const current = list[0] ? await this.instance(list[0].id, list[0].state, signal) : undefined;
       const previous = list[1] ? await this.instance(list[1].id, list[1].state, signal) : undefined;
@@ -77,10 +81,16 @@ export class PodSyncer {
     return out;
   }
 
-  private async views(pod: KObject, view: PodRuntimeView | undefined, state: PodState, signal: AbortSignal) {
+  private async views(
+    pod: KObject,
+    view: PodRuntimeView | undefined,
+    state: PodState,
+    signal: AbortSignal,
+    known?: Instances,
+  ) {
     const s = spec(pod);
     const uid = pod.metadata?.uid ?? '';
-    const inst = await this.instances(view, signal);
+    const inst = known ?? (await this.instances(view, signal));
     const out: ContainerView[] = [];
     const all: [Obj, boolean][] = [
       ...((s['initContainers'] as Obj[] | undefined) ?? []).map((c): [Obj, boolean] => [c, true]),
@@ -127,8 +137,9 @@ export class PodSyncer {
     view: PodRuntimeView | undefined,
     state: PodState,
     signal: AbortSignal,
+    known?: Instances,
   ): Promise<Obj> {
-    const containers = await this.views(pod, view, state, signal);
+    const containers = await this.views(pod, view, state, signal, known);
     const sb = view?.sandboxes[0];
     const podIP =
       spec(pod)['hostNetwork'] === true ? this.ctx.hostIP : sb ? state.sandboxIPs.get(sb.id) : undefined;
@@ -246,15 +257,17 @@ export class PodSyncer {
       state.sandboxIPs.set(sandboxId, podIP);
     }
     if (!hostNetwork) hostsFile = await writeHosts(this.ctx.podsDir, pod, podIP, this.ctx.dns.clusterDomain);
+    const inst = await this.instances(view, signal);
     const changed = await this.runContainers(
       pod,
-      view,
+      inst,
       state,
       { sandboxId, sandboxCfg, volumes, podIP, hostsFile },
       signal,
     );
+    // Unchanged: the instances just read are the status's too.
     if (changed) view = await this.relistPod(uid, signal);
-    const status = await this.status(pod, view, state, signal);
+    const status = await this.status(pod, view, state, signal, changed ? undefined : inst);
     const ph = String(status['phase']);
     const running: { podUid: string; containerName: string; containerId: string; startedAt: number }[] = [];
     for (const c of (status['containerStatuses'] as Obj[] | undefined) ?? []) {
@@ -304,7 +317,7 @@ export class PodSyncer {
   /** Starts, restarts or kills containers; true when it changed anything. */
   private async runContainers(
     pod: KObject,
-    view: PodRuntimeView | undefined,
+    inst: Instances,
     state: PodState,
     sb: {
       sandboxId: string;
@@ -317,7 +330,6 @@ export class PodSyncer {
   ): Promise<boolean> {
     const s = spec(pod);
     const policy = String(s['restartPolicy'] ?? 'Always');
-    const inst = await this.instances(view, signal);
     const now = Date.now();
     const start = (c: Obj, attempt: number) =>
       startContainer(

@@ -11,6 +11,7 @@
  */
 import type { KObject } from '../../registry/types.js';
 import type { CriClient } from '../cri/client.js';
+import { podRef } from '../pod-ref.js';
 import type { EventSink, ProbeFailureHandler, ProbeService } from '../pods/deps.js';
 import { probeEvent } from './events.js';
 import type { ProbeOutcome } from './outcome.js';
@@ -61,11 +62,6 @@ interface PodRecord {
 
 const KINDS: ProbeKind[] = ['startup', 'liveness', 'readiness'];
 const key = (container: string, kind: ProbeKind): string => `${container}/${kind}`;
-
-function podRef(pod: KObject): string {
-  const m = pod.metadata ?? {};
-  return `${m.name ?? ''}_${m.namespace ?? ''}(${m.uid ?? ''})`;
-}
 
 function specsOf(pod: KObject): PodRecord['specs'] {
   const specs: PodRecord['specs'] = new Map();

@@ -8,6 +8,7 @@
  * Pure.
  */
 import type { KObject } from '../../registry/types.js';
+import { podRef } from '../pod-ref.js';
 import { isFalse, READY_ANNOTATION } from './annotations.js';
 import { formatDuration } from './duration.js';
 import { stableHex } from './hash.js';
@@ -66,11 +67,6 @@ function terminatedJson(t: Terminated): Obj {
     finishedAt: rfc3339(t.finishedAt),
     containerID: t.containerID,
   };
-}
-
-function podRef(pod: KObject): string {
-  const m = pod.metadata ?? {};
-  return `${m.name}_${m.namespace}(${m.uid})`;
 }
 
 function containerJson(c: ContainerRuntime, rt: PodRuntime, pod: KObject, ready: boolean): Obj {
