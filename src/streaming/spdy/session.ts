@@ -280,7 +280,8 @@ export class SpdySession extends EventEmitter implements StreamHost {
 
   #onDataFrame(id: number, data: Buffer, fin: boolean): void {
     this.#sessionUnacked += data.length;
-    if (this.#sessionUnacked >= DEFAULT_WINDOW / 2) {
+    // Only a peer that does flow control hears about it (see ./stream.ts).
+    if (this.#sessionUnacked >= DEFAULT_WINDOW / 2 && this.peerFlowControl) {
       this.sendWindowUpdate(0, this.#sessionUnacked);
       this.#sessionUnacked = 0;
     }

@@ -216,8 +216,10 @@ describe('spdy sessions', () => {
     const compressor = new HeaderCompressor();
     let received = 0;
     let fin = false;
+    const seen = new Set<string>();
     b.on('data', async (chunk: Buffer) => {
       for (const f of parser.push(chunk)) {
+        seen.add(f.type);
         if (f.type === 'syn_stream') b.write(encodeSynReply(f.streamId, await compressor.compress({})));
         if (f.type === 'data') {
           received += f.data.length;
@@ -231,9 +233,19 @@ describe('spdy sessions', () => {
     for (let i = 0; i < 500 && !fin; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(received, 300_000);
     assert.equal(client.peerFlowControl, false);
+    // Data the other way: read in full, and never acknowledged with WINDOW_UPDATE (a
+    // frame arriving after such a peer closed would make its kernel reset the connection).
+    const back = Buffer.alloc(200_000, 2);
+    b.write(encodeData(s.id, back, true));
+    const got: Buffer[] = [];
+    s.on('data', (c: Buffer) => got.push(c));
+    await once(s, 'end');
+    assert.equal(Buffer.concat(got).length, back.length);
+    await new Promise((r) => setTimeout(r, 50));
     client.destroy();
     b.destroy();
     compressor.close();
+    assert.ok(!seen.has('window_update'), `frames seen: ${[...seen].join(', ')}`);
   });
 });
 

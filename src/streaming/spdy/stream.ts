@@ -7,7 +7,10 @@
  * every DATA sent; writes wait for WINDOW_UPDATE only once the peer has shown it does
  * flow control (see SpdySession.peerFlowControl: Go's spdystream, used by kubectl and
  * containerd, never sends WINDOW_UPDATE and would otherwise stall). The receive side
- * acknowledges data with WINDOW_UPDATE as the reader consumes it. The frames themselves
+ * acknowledges data with WINDOW_UPDATE as the reader consumes it, to a peer that does flow
+ * control only: spdystream ignores the frames, and one arriving after it closed the
+ * connection makes its kernel answer with a reset that discards the data this side has
+ * not read yet (the end of an exec's output). The frames themselves
  * go through the StreamHost (the session); this file owns no socket.
  */
 import { Duplex } from 'node:stream';
@@ -270,6 +273,7 @@ export class SpdyStream extends Duplex {
   #ack(force: boolean): void {
     if (this.#unacked === 0 || this.#finReceived) return;
     if (!force && this.#unacked < this.#host.receiveWindow / 2) return;
+    if (!this.#host.peerFlowControl) return;
     this.#host.sendWindowUpdate(this.id, this.#unacked);
     this.#unacked = 0;
   }
