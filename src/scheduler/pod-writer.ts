@@ -61,17 +61,8 @@ export class PodWriter {
     if (res.status < 200 || res.status >= 300) throw statusFrom(res.status, res.body);
   }
 
-  /** After a successful bind: the Scheduled event, and PodScheduled True if it said False. */
+  /** After a successful bind (which set PodScheduled True): the Scheduled event. */
   bound(pi: PodInfo, nodeName: string): void {
-    if (podScheduled(pi)?.['status'] === 'False') {
-      // The binding subresource does not set PodScheduled (upstream's does): a pod that
-      // was reported unschedulable must not keep saying so once it is placed.
-      void this.patchStatus(pi, {
-        conditions: [
-          { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() },
-        ],
-      });
-    }
     this.recorder.event(
       podRef(pi.pod),
       'Normal',

@@ -1,8 +1,11 @@
 /**
- * pods/binding: assigns a pod to a node (what the scheduler does). Refused when the pod
- * is already bound or is being deleted.
+ * pods/binding: assigns a pod to a node (what the scheduler does): sets spec.nodeName,
+ * copies the Binding's annotations onto the pod and sets the PodScheduled condition to
+ * True, as kube-apiserver does. Refused when the pod is already bound or is being deleted.
  */
+import { timestamp } from '../../registry/generic/meta.js';
 import { updateObject } from '../../registry/generic/write.js';
+import type { KObject, ObjectMeta } from '../../registry/types.js';
 import { Errors } from '../errors.js';
 import { writeJson } from '../http/respond.js';
 import type { ResourceCall } from './context.js';
@@ -42,8 +45,33 @@ export async function bindPod(call: ResourceCall): Promise<void> {
       }
       spec['nodeName'] = target.name;
       pod['spec'] = spec;
+      const annotations = (binding['metadata'] as ObjectMeta | undefined)?.annotations;
+      if (annotations && Object.keys(annotations).length > 0) {
+        pod.metadata = { ...pod.metadata, annotations: { ...pod.metadata?.annotations, ...annotations } };
+      }
+      markScheduled(pod, call.now);
       return pod;
     },
   });
   writeJson(call.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+}
+
+/** Sets PodScheduled True; the transition time changes only when the status does. */
+function markScheduled(pod: KObject, now: number): void {
+  const status = (pod['status'] ?? {}) as Record<string, unknown>;
+  const conditions = Array.isArray(status['conditions'])
+    ? (status['conditions'] as Record<string, unknown>[])
+    : [];
+  const existing = conditions.find((c) => c['type'] === 'PodScheduled');
+  const time = timestamp(now);
+  if (!existing) {
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: time });
+  } else if (existing['status'] !== 'True') {
+    existing['status'] = 'True';
+    existing['lastTransitionTime'] = time;
+    delete existing['reason'];
+    delete existing['message'];
+  }
+  status['conditions'] = conditions;
+  pod['status'] = status;
 }

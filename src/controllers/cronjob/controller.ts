@@ -4,17 +4,18 @@
  * change of schedule or time zone waits for the next activation under the new schedule,
  * any other change is looked at at once. The clock is the context's, so tests can move it.
  */
+
+import { CronError, parseSchedule } from '../../api/cron/cron.js';
+import { isValidZone, localZone } from '../../api/cron/zone.js';
 import { keyOf } from '../../client/cache.js';
 import type { Informer } from '../../client/informer.js';
 import type { KObject } from '../../registry/types.js';
 import { type ControllerContext, QueueController } from '../framework/controller.js';
 import { CONTROLLER_INDEX, controllerIndex, controllerRefOf } from '../framework/owner.js';
 import { cleanupFinishedJobs } from './active.js';
-import { CronError, parseSchedule } from './cron.js';
 import { asCronJob } from './jobs.js';
 import { nextScheduleDelay } from './schedule.js';
 import { type CronEnv, type CronStatus, scheduleInput, syncCronJob } from './sync.js';
-import { isValidZone, localZone } from './zone.js';
 
 export interface CronJobControllerOptions {
   /** Zone of schedules without spec.timeZone (default: this process's local zone). */

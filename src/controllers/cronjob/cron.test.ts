@@ -1,9 +1,9 @@
 /** Cron parsing and next-activation computation, in UTC and across DST changes in named zones. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CronError, parseSchedule } from './cron.js';
+import { CronError, parseSchedule } from '../../api/cron/cron.js';
+import { fromWall, isValidZone, rfc3339In, wallTime } from '../../api/cron/zone.js';
 import { nextActivation } from './next.js';
-import { fromWall, isValidZone, rfc3339In, wallTime } from './zone.js';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

@@ -6,8 +6,8 @@
  * finished Jobs are removed. Pure.
  */
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
+import { rfc3339In } from '../../api/cron/zone.js';
 import type { KObject } from '../../registry/types.js';
-import { rfc3339In } from './zone.js';
 
 export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 

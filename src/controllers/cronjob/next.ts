@@ -5,8 +5,8 @@
  * time the clock skips does not fire that day, and a time it repeats can fire twice.
  * Gives up (undefined) past five years from the start. Pure.
  */
-import type { Schedule, SpecSchedule } from './cron.js';
-import { fromWall, type WallTime, wallTime } from './zone.js';
+import type { Schedule, SpecSchedule } from '../../api/cron/cron.js';
+import { fromWall, type WallTime, wallTime } from '../../api/cron/zone.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

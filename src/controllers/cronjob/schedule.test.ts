@@ -1,7 +1,7 @@
 /** Missed schedules, starting deadlines and the requeue delay of a CronJob. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSchedule } from './cron.js';
+import { parseSchedule } from '../../api/cron/cron.js';
 import {
   dueScheduleTime,
   mostRecentScheduleTime,

@@ -5,7 +5,7 @@
  * "many", which upstream warns about); and the delay until the next activation, plus
  * 100 ms of slack for clock skew. Instants are milliseconds. Pure.
  */
-import type { Schedule } from './cron.js';
+import type { Schedule } from '../../api/cron/cron.js';
 import { nextActivation } from './next.js';
 
 /** Requeue slack after the next activation. */

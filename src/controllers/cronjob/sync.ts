@@ -6,16 +6,16 @@
  * activation). Events and their texts are upstream's.
  */
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
+import { CronError, parseSchedule, type Schedule } from '../../api/cron/cron.js';
+import { isValidZone } from '../../api/cron/zone.js';
 import type { ResourceClient } from '../../client/client.js';
 import { isAlreadyExists } from '../../client/errors.js';
 import { timestamp } from '../../registry/generic/meta.js';
 import type { KObject } from '../../registry/types.js';
 import type { EventRecorder } from '../framework/recorder.js';
 import { deleteJob, reconcileActive, statusOf } from './active.js';
-import { CronError, parseSchedule, type Schedule } from './cron.js';
 import { type JobRef, jobFromTemplate, jobName, refTo, rfc1123z } from './jobs.js';
 import { dueScheduleTime, nextScheduleDelay, type ScheduleInput } from './schedule.js';
-import { isValidZone } from './zone.js';
 
 export interface CronEnv {
   jobs: ResourceClient;

@@ -1,6 +1,7 @@
 /**
  * Jobs and CronJobs: defaults, the generated selector and template labels of a Job (tied
- * to its uid), the restart policy rule of job pods, and kubectl's columns.
+ * to its uid), the restart policy rule of job pods, CronJob validation
+ * (./cronjob-validation.ts), and kubectl's columns.
  */
 
 import { findResource } from '../../../api/resources.js';
@@ -11,6 +12,7 @@ import { specStatus } from '../../strategies/generic.js';
 import type { KObject, ResourceDef } from '../../types.js';
 import { validateContainers } from '../core/containers.js';
 import { defaultTemplate } from '../core/pod-defaults.js';
+import { validateCronJob } from './cronjob-validation.js';
 
 type Obj = Record<string, unknown>;
 
@@ -112,10 +114,7 @@ export function jobDefs(): ResourceDef[] {
       defaultJobSpec(js);
     },
     validate: (o) => {
-      const errs: FieldError[] = [];
-      if (typeof field(o, 'spec.schedule') !== 'string' || field(o, 'spec.schedule') === '') {
-        errs.push({ type: 'FieldValueRequired', field: 'spec.schedule', detail: '' });
-      }
+      const errs = validateCronJob(o);
       errs.push(
         ...validateJobTemplate((field(o, 'spec.jobTemplate.spec') ?? {}) as Obj, 'spec.jobTemplate.spec'),
       );
