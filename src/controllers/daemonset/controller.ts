@@ -21,6 +21,7 @@ import type { KObject } from '../../registry/types.js';
 import { claimObjects, recheckOwner } from '../framework/claim.js';
 import { type ControllerContext, QueueController } from '../framework/controller.js';
 import { Expectations } from '../framework/expectations.js';
+import { ownedPodHandlers } from '../framework/owned-pods.js';
 import {
   CONTROLLER_INDEX,
   controllerIndex,
@@ -29,7 +30,7 @@ import {
   orphanIndexValue,
   refersTo,
 } from '../framework/owner.js';
-import { asPod, isPodReady, type Pod, podKey } from '../framework/pods.js';
+import { asPod, isPodReady, type Pod } from '../framework/pods.js';
 import type { EventRecorder } from '../framework/recorder.js';
 import { REVISION_HASH_LABEL, type Revision, templatePatch } from '../history/revision.js';
 import { RevisionStore } from '../history/store.js';
@@ -84,11 +85,20 @@ export class DaemonSetController extends QueueController {
         this.enqueue(o);
       },
     });
-    this.pods.addHandler({
-      onAdd: (p) => this.podAdded(asPod(p)),
-      onUpdate: (a, b) => this.podUpdated(asPod(a), asPod(b)),
-      onDelete: (p) => this.podDeleted(asPod(p)),
-    });
+    this.pods.addHandler(
+      ownedPodHandlers({
+        resolve: (ns, ref) => this.resolve(ns, ref),
+        selecting: (pod) => this.selecting(pod as KObject),
+        enqueue: (o) => this.enqueue(o),
+        expectations: this.expectations,
+        deletionKey: (key) => `${key}/delete`,
+        readyRecheckMs: (ds, old, cur) => {
+          const minReady = asDs(ds).spec?.minReadySeconds ?? 0;
+          return minReady > 0 && !isPodReady(old) && isPodReady(cur) ? minReady * 1000 + 1 : 0;
+        },
+        addAfter: (key, ms) => this.queue.addAfter(key, ms),
+      }),
+    );
     this.nodes.addHandler({
       onAdd: () => this.enqueueAll(),
       onUpdate: (a, b) => {
@@ -131,51 +141,6 @@ export class DaemonSetController extends QueueController {
     return this.sets.cache
       .byIndex('namespace', obj.metadata?.namespace ?? '')
       .filter((s) => selectorOf(asDs(s))?.matches(obj.metadata?.labels));
-  }
-
-  private podAdded(pod: Pod): void {
-    if (pod.metadata?.deletionTimestamp) return this.podDeleted(pod);
-    const ref = controllerRefOf(pod as KObject);
-    if (ref) {
-      const ds = this.resolve(pod.metadata?.namespace ?? '', ref);
-      if (!ds) return;
-      this.expectations.creationObserved(keyOf(ds));
-      this.enqueue(ds);
-      return;
-    }
-    for (const s of this.selecting(pod as KObject)) this.enqueue(s);
-  }
-
-  private podUpdated(old: Pod, cur: Pod): void {
-    if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;
-    if (cur.metadata?.deletionTimestamp) return this.podDeleted(cur);
-    const ns = cur.metadata?.namespace ?? '';
-    const curRef = controllerRefOf(cur as KObject);
-    const oldRef = controllerRefOf(old as KObject);
-    if (oldRef && oldRef.uid !== curRef?.uid) {
-      const prev = this.resolve(ns, oldRef);
-      if (prev) this.enqueue(prev);
-    }
-    if (curRef) {
-      const ds = this.resolve(ns, curRef);
-      if (!ds) return;
-      this.enqueue(ds);
-      const minReady = asDs(ds).spec?.minReadySeconds ?? 0;
-      if (minReady > 0 && !isPodReady(old) && isPodReady(cur))
-        this.queue.addAfter(keyOf(ds), minReady * 1000 + 1);
-      return;
-    }
-    const labelsChanged =
-      JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(cur.metadata?.labels ?? {});
-    if (labelsChanged || oldRef) for (const s of this.selecting(cur as KObject)) this.enqueue(s);
-  }
-
-  private podDeleted(pod: Pod): void {
-    const ds = this.resolve(pod.metadata?.namespace ?? '', controllerRefOf(pod as KObject));
-    if (!ds) return;
-    const key = keyOf(ds);
-    this.expectations.deletionObserved(`${key}/delete`, podKey(pod));
-    this.enqueue(key);
   }
 
   private async claim(

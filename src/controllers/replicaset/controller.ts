@@ -15,6 +15,7 @@ import type { KObject } from '../../registry/types.js';
 import { claimObjects, recheckOwner } from '../framework/claim.js';
 import { type ControllerContext, QueueController } from '../framework/controller.js';
 import { Expectations } from '../framework/expectations.js';
+import { ownedPodHandlers } from '../framework/owned-pods.js';
 import {
   CONTROLLER_INDEX,
   controllerIndex,
@@ -24,7 +25,7 @@ import {
   refersTo,
 } from '../framework/owner.js';
 import { PodControl } from '../framework/pod-control.js';
-import { asPod, isPodActive, type Pod, podKey } from '../framework/pods.js';
+import { asPod, isPodActive, type Pod } from '../framework/pods.js';
 import { apiVersionOf, REPLICA_SET, type ReplicaKind } from './kinds.js';
 import { manageReplicas } from './manage.js';
 import {
@@ -69,11 +70,16 @@ export class ReplicaSetController extends QueueController {
         this.enqueue(o);
       },
     });
-    this.pods.addHandler({
-      onAdd: (p) => this.podAdded(asPod(p)),
-      onUpdate: (a, b) => this.podUpdated(asPod(a), asPod(b)),
-      onDelete: (p) => this.podDeleted(asPod(p)),
-    });
+    this.pods.addHandler(
+      ownedPodHandlers({
+        resolve: (ns, ref) => this.resolve(ns, ref),
+        selecting: (pod) => this.selecting(pod),
+        enqueue: (o) => this.enqueue(o),
+        expectations: this.expectations,
+        deletionKey: (key) => key,
+        addAfter: (key, ms) => this.queue.addAfter(key, ms),
+      }),
+    );
   }
 
   /** The owner that `ref` names, if it is of our kind and still the same object. */
@@ -93,58 +99,6 @@ export class ReplicaSetController extends QueueController {
         return false;
       }
     });
-  }
-
-  private podAdded(pod: Pod): void {
-    if (pod.metadata?.deletionTimestamp) {
-      // Seen for the first time already terminating (after a restart): not a creation.
-      this.podDeleted(pod);
-      return;
-    }
-    const ns = pod.metadata?.namespace ?? '';
-    const ref = controllerRefOf(pod as KObject);
-    if (ref) {
-      const owner = this.resolve(ns, ref);
-      if (!owner) return;
-      this.expectations.creationObserved(`${ns}/${owner.metadata?.name}`);
-      this.enqueue(owner);
-      return;
-    }
-    for (const o of this.selecting(pod)) this.enqueue(o);
-  }
-
-  private podUpdated(old: Pod, cur: Pod): void {
-    if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;
-    const ns = cur.metadata?.namespace ?? '';
-    const labelsChanged =
-      JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(cur.metadata?.labels ?? {});
-    if (cur.metadata?.deletionTimestamp) {
-      this.podDeleted(cur);
-      if (labelsChanged) this.podDeleted(old);
-      return;
-    }
-    const curRef = controllerRefOf(cur as KObject);
-    const oldRef = controllerRefOf(old as KObject);
-    const refChanged = curRef?.uid !== oldRef?.uid;
-    if (refChanged && oldRef) {
-      const prev = this.resolve(ns, oldRef);
-      if (prev) this.enqueue(prev);
-    }
-    if (curRef) {
-      const owner = this.resolve(ns, curRef);
-      if (owner) this.enqueue(owner);
-      return;
-    }
-    if (labelsChanged || refChanged) for (const o of this.selecting(cur)) this.enqueue(o);
-  }
-
-  private podDeleted(pod: Pod): void {
-    const ns = pod.metadata?.namespace ?? '';
-    const owner = this.resolve(ns, controllerRefOf(pod as KObject));
-    if (!owner) return;
-    const key = `${ns}/${owner.metadata?.name}`;
-    this.expectations.deletionObserved(key, podKey(pod));
-    this.enqueue(key);
   }
 
   protected async sync(key: string): Promise<void> {

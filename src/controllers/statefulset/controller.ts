@@ -20,6 +20,7 @@ import type { KObject } from '../../registry/types.js';
 import { claimObjects, recheckOwner } from '../framework/claim.js';
 import { type ControllerContext, QueueController } from '../framework/controller.js';
 import { Expectations } from '../framework/expectations.js';
+import { ownedPodHandlers } from '../framework/owned-pods.js';
 import {
   CONTROLLER_INDEX,
   controllerIndex,
@@ -28,7 +29,7 @@ import {
   orphanIndexValue,
   refersTo,
 } from '../framework/owner.js';
-import { asPod, msUntilAvailable, type Pod, podKey } from '../framework/pods.js';
+import { asPod, msUntilAvailable, type Pod } from '../framework/pods.js';
 import { type Revision, templateOf, templatePatch } from '../history/revision.js';
 import { RevisionStore } from '../history/store.js';
 import { isMemberOf } from './identity.js';
@@ -84,11 +85,21 @@ export class StatefulSetController extends QueueController {
         this.enqueue(o);
       },
     });
-    this.pods.addHandler({
-      onAdd: (p) => this.podAdded(asPod(p)),
-      onUpdate: (a, b) => this.podUpdated(asPod(a), asPod(b)),
-      onDelete: (p) => this.podDeleted(asPod(p)),
-    });
+    this.pods.addHandler(
+      ownedPodHandlers({
+        resolve: (ns, ref) => this.resolve(ns, ref),
+        selecting: (pod) => this.selecting(pod as KObject),
+        enqueue: (o) => this.enqueue(o),
+        expectations: this.expectations,
+        deletionKey: (key) => `${key}/delete`,
+        // A pod that just became ready becomes available after minReadySeconds: look again then.
+        readyRecheckMs: (set, old, cur) => {
+          const minReady = asSet(set).spec?.minReadySeconds ?? 0;
+          return minReady > 0 && !isRunningAndReady(old) && isRunningAndReady(cur) ? minReady * 1000 + 1 : 0;
+        },
+        addAfter: (key, ms) => this.queue.addAfter(key, ms),
+      }),
+    );
     const revisionChanged = (r: KObject) => {
       const owner = this.resolve(r.metadata?.namespace ?? '', controllerRefOf(r));
       if (owner) this.enqueue(owner);
@@ -122,52 +133,6 @@ export class StatefulSetController extends QueueController {
       const sel = selectorOf(asSet(s));
       return sel?.matches(obj.metadata?.labels) && (!isPod || isMemberOf(asSet(s), obj as Pod));
     });
-  }
-
-  private podAdded(pod: Pod): void {
-    if (pod.metadata?.deletionTimestamp) return this.podDeleted(pod);
-    const ref = controllerRefOf(pod as KObject);
-    if (ref) {
-      const set = this.resolve(pod.metadata?.namespace ?? '', ref);
-      if (!set) return;
-      this.expectations.creationObserved(keyOf(set));
-      this.enqueue(set);
-      return;
-    }
-    for (const s of this.selecting(pod as KObject)) this.enqueue(s);
-  }
-
-  private podUpdated(old: Pod, cur: Pod): void {
-    if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;
-    if (cur.metadata?.deletionTimestamp) return this.podDeleted(cur);
-    const ns = cur.metadata?.namespace ?? '';
-    const curRef = controllerRefOf(cur as KObject);
-    const oldRef = controllerRefOf(old as KObject);
-    if (oldRef && oldRef.uid !== curRef?.uid) {
-      const prev = this.resolve(ns, oldRef);
-      if (prev) this.enqueue(prev);
-    }
-    if (curRef) {
-      const set = this.resolve(ns, curRef);
-      if (!set) return;
-      this.enqueue(set);
-      // A pod that just became ready becomes available after minReadySeconds: look again then.
-      const minReady = asSet(set).spec?.minReadySeconds ?? 0;
-      if (minReady > 0 && !isRunningAndReady(old) && isRunningAndReady(cur))
-        this.queue.addAfter(keyOf(set), minReady * 1000 + 1);
-      return;
-    }
-    const labelsChanged =
-      JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(cur.metadata?.labels ?? {});
-    if (labelsChanged || oldRef) for (const s of this.selecting(cur as KObject)) this.enqueue(s);
-  }
-
-  private podDeleted(pod: Pod): void {
-    const set = this.resolve(pod.metadata?.namespace ?? '', controllerRefOf(pod as KObject));
-    if (!set) return;
-    const key = keyOf(set);
-    this.expectations.deletionObserved(`${key}/delete`, podKey(pod));
-    this.enqueue(key);
   }
 
   /** The pods (or revisions) the set owns after adopting and releasing. */
@@ -296,10 +261,6 @@ export class StatefulSetController extends QueueController {
       .resource('apps', 'v1', 'statefulsets')
       .patch(m.namespace, m.name!, { status }, 'merge', { subresource: 'status' });
   }
-}
-
-function keyOf(o: KObject): string {
-  return `${o.metadata?.namespace}/${o.metadata?.name}`;
 }
 
 function selectorOf(set: StatefulSet): LabelSelector | undefined {
