@@ -1,11 +1,15 @@
 /**
  * Objects every cluster starts with: the namespaces default, kube-system, kube-public and
- * kube-node-lease, the `kubernetes` Service in default, and the default StorageClass
+ * kube-node-lease, the `kubernetes` Service in default (its ClusterIP, `serviceIP`, is the
+ * first address of the service range), and the default StorageClass
  * `local-path` (provisioner k8ts.io/local-path). Created through the registry
  * (so defaults and validation apply) when missing; existing ones are left as they are.
+ * The `kubernetes` Service's Endpoints and EndpointSlice are rewritten on every start
+ * with this server's address and port (the last server to start wins when several
+ * share a datastore), so that the service proxy can route the Service to the API.
  */
 
-import { createObject } from '../registry/generic/write.js';
+import { createObject, updateObject } from '../registry/generic/write.js';
 import type { Registry } from '../registry/registry.js';
 import type { KObject, RequestContext } from '../registry/types.js';
 import { ApiError } from './errors.js';
@@ -40,9 +44,44 @@ async function ensure(
   }
 }
 
+/** Writes `obj` whole (creating it when missing), keeping only its identity from before. */
+async function upsert(registry: Registry, group: string, plural: string, obj: KObject): Promise<void> {
+  const store = registry.get(group, 'v1', plural)!;
+  const ns = obj.metadata!.namespace ?? '';
+  await updateObject(store, SYSTEM, ns, obj.metadata!.name!, {
+    subresource: '',
+    createIfMissing: true,
+    requireResourceVersion: false,
+    apply: (old) => ({ ...obj, metadata: { ...obj.metadata, ...(old ? { uid: old.metadata?.uid } : {}) } }),
+  });
+}
+
+/** The `kubernetes` Service's endpoints: this server's address and secure port. */
+async function apiEndpoints(registry: Registry, address: string, port: number): Promise<void> {
+  const labels = { 'kubernetes.io/service-name': 'kubernetes' };
+  await upsert(registry, '', 'endpoints', {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+    },
+    subsets: [{ addresses: [{ ip: address }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
+  });
+  await upsert(registry, 'discovery.k8s.io', 'endpointslices', {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'kubernetes', namespace: 'default', labels },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [address], conditions: { ready: true } }],
+    ports: [{ name: 'https', port, protocol: 'TCP' }],
+  });
+}
+
 export async function bootstrap(
   registry: Registry,
-  opts: { serviceIP: string; securePort: number },
+  opts: { serviceIP: string; securePort: number; advertiseAddress: string },
 ): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(registry, 'namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -59,6 +98,7 @@ export async function bootstrap(
       sessionAffinity: 'None',
     },
   });
+  await apiEndpoints(registry, opts.advertiseAddress, opts.securePort);
   await ensure(
     registry,
     'storageclasses',

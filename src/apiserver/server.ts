@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Registry } from '../registry/registry.js';
+import { parseServiceRanges } from '../registry/services/config.js';
 import type { Store } from '../storage/types.js';
 import { Authenticator } from './auth/authenticate.js';
 import { parseTokenFile } from './auth/token-file.js';
@@ -29,8 +30,12 @@ export interface ApiServerConfig {
   /** Extra names and IPs for the serving certificate. */
   tlsSans: string[];
   tokenAuthFile?: string;
-  /** The first IP of the service range: the `kubernetes` Service's ClusterIP. */
-  serviceIP: string;
+  /** The ClusterIP range of Services (`--service-cidr`; default 10.43.0.0/16). */
+  serviceCIDR?: string;
+  /** The NodePort range of Services (`--service-node-port-range`; default 30000-32767). */
+  serviceNodePortRange?: string;
+  /** The `kubernetes` Service's ClusterIP; default (and normally): the first IP of serviceCIDR. */
+  serviceIP?: string;
   log: (msg: string) => void;
 }
 
@@ -51,19 +56,21 @@ export class ApiServer {
   ) {}
 
   static async start(cfg: ApiServerConfig): Promise<ApiServer> {
+    const serviceRanges = parseServiceRanges(cfg.serviceCIDR, cfg.serviceNodePortRange);
+    const serviceIP = cfg.serviceIP ?? serviceRanges.ips.first;
     const sans = cfg.tlsSans.filter((s) => s !== '');
     const pki = await ensurePki({
       dir: join(cfg.dataDir, 'tls'),
       hostnames: sans.filter((s) => !IP.test(s)),
       ips: [
-        cfg.serviceIP,
+        serviceIP,
         ...sans.filter((s) => IP.test(s)),
         ...(cfg.bindAddress !== '0.0.0.0' && cfg.bindAddress !== '::' ? [cfg.bindAddress] : []),
       ],
     });
     const tokens = cfg.tokenAuthFile ? parseTokenFile(await readFile(cfg.tokenAuthFile, 'utf8')) : new Map();
     const metrics = new Metrics();
-    const registry = new Registry(instrumentStore(cfg.store, metrics), { log: cfg.log });
+    const registry = new Registry(instrumentStore(cfg.store, metrics), { log: cfg.log, serviceRanges });
     const server = createSecureServer({
       allowHTTP1: true,
       key: pki.servingKeyPem,
@@ -118,7 +125,7 @@ export class ApiServer {
         resolve(typeof addr === 'object' && addr ? addr.port : cfg.port);
       });
     });
-    await bootstrap(registry, { serviceIP: cfg.serviceIP, securePort: port });
+    await bootstrap(registry, { serviceIP, securePort: port, advertiseAddress: connectHost });
     const url = `https://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${port}`;
     await writeKubeconfig(kubeconfigPath, {
       server: url,
@@ -137,5 +144,6 @@ export class ApiServer {
     for (const s of this.sockets) s.destroy();
     await closed;
     await this.registry.caches.close();
+    await this.registry.services.close();
   }
 }

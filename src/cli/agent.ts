@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { createCa } from '../apiserver/pki/issue.js';
 import { Client } from '../client/client.js';
 import { HttpsTransport } from '../client/https.js';
+import { IngressController } from '../ingress/controller.js';
 import { Kubelet } from '../kubelet/agent/kubelet.js';
 import { simulatedNodeFlags, simulatorConfig } from '../kubelet/simulated/config.js';
 import { parseDuration } from '../kubelet/simulated/duration.js';
@@ -20,6 +21,7 @@ import { Simulator } from '../kubelet/simulated/simulator.js';
 import { defineCommand } from './command.js';
 import { dataDirFlag } from './common-flags.js';
 import { UsageError } from './flags.js';
+import { ingressFlags, ingressSettings } from './ingress-flags.js';
 import { kubeletFlags, kubeletSettings } from './kubelet-flags.js';
 
 const flags = {
@@ -56,6 +58,7 @@ const flags = {
     description: "How often each simulated node renews its Lease (keep it under the server's grace period)",
   },
   ...kubeletFlags,
+  ...ingressFlags,
   ...simulatedNodeFlags,
 } as const;
 
@@ -127,13 +130,15 @@ export const agentCommand = defineCommand({
 
 /** A real node: the kubelet runs pods as containers until the agent is told to stop. */
 async function runKubelet(
-  values: Parameters<typeof kubeletSettings>[0] & { 'data-dir': string },
+  values: Parameters<typeof kubeletSettings>[0] &
+    Parameters<typeof ingressSettings>[0] & { 'data-dir': string },
   client: Client,
   caPem: string,
   server: string,
   ctx: Parameters<Parameters<typeof defineCommand>[0]['run']>[1],
 ): Promise<number> {
   const settings = kubeletSettings(values, resolve(values['data-dir']));
+  const ingressOptions = ingressSettings(values, settings);
   // Not verified by the API server (as kube-apiserver without --kubelet-certificate-authority).
   const serving = await createCa(new Date(), 365);
   const kubelet = new Kubelet({
@@ -142,9 +147,13 @@ async function runKubelet(
     tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem },
     log: (m) => ctx.err(`k8ts agent: ${m}`),
   });
+  const ingress = ingressOptions
+    ? new IngressController({ ...ingressOptions, client, log: (m) => ctx.err(`k8ts agent: ${m}`) })
+    : undefined;
   const keepAlive = setInterval(() => {}, 2 ** 30);
   try {
     await kubelet.start();
+    await ingress?.start();
     ctx.out(`k8ts agent: node ${settings.nodeName} joined ${server}`);
     await new Promise<void>((done) => {
       if (ctx.signal.aborted) done();
@@ -153,6 +162,7 @@ async function runKubelet(
     ctx.out(`k8ts agent: ${String(ctx.signal.reason ?? 'stop')} received, shutting down (pods keep running)`);
   } finally {
     clearInterval(keepAlive);
+    await ingress?.stop();
     await kubelet.stop();
     client.close();
   }

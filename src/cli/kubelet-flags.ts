@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { AddressError, nthAddress } from '../dns/addresses.js';
 import type { KubeletOptions } from '../kubelet/agent/kubelet.js';
 import { UsageError } from './flags.js';
 
@@ -46,7 +47,7 @@ export const kubeletFlags = {
     kind: 'list',
     placeholder: 'IP',
     description:
-      "cluster DNS server for pods with dnsPolicy ClusterFirst (default: none; pods use the host's resolvers)",
+      'cluster DNS server for pods with dnsPolicy ClusterFirst (default: the 10th address of --service-cidr)',
   },
   'cluster-domain': {
     kind: 'string',
@@ -87,6 +88,17 @@ interface KubeletFlagValues {
   'private-registry': string;
 }
 
+/** The cluster DNS addresses: --cluster-dns, or the 10th address of --service-cidr (10.43.0.10). */
+export function clusterDnsIPs(v: { 'cluster-dns': string[]; 'service-cidr': string }): string[] {
+  if (v['cluster-dns'].length > 0) return v['cluster-dns'];
+  try {
+    return [nthAddress(v['service-cidr'], 10)];
+  } catch (err) {
+    if (err instanceof AddressError) throw new UsageError(`--service-cidr: ${err.message}`);
+    throw err;
+  }
+}
+
 export function kubeletSettings(
   v: KubeletFlagValues,
   dataDir: string,
@@ -107,7 +119,7 @@ export function kubeletSettings(
     port: v['kubelet-port'],
     clusterCIDR: v['cluster-cidr'],
     serviceCIDR: v['service-cidr'],
-    clusterDNS: v['cluster-dns'],
+    clusterDNS: clusterDnsIPs(v),
     clusterDomain: v['cluster-domain'],
     sandboxImage: v['pause-image'],
     ...(endpoint ? { runtimeEndpoint: endpoint } : {}),

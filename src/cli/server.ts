@@ -8,14 +8,17 @@
 import { join, resolve } from 'node:path';
 import { CONTROLLERS } from '../controllers/manager.js';
 import { selectControllers } from '../controllers/selection.js';
+import { dnsFlags, dnsSettings } from '../dns/flags.js';
 import { simulatedNodeFlags, simulatorConfig } from '../kubelet/simulated/config.js';
 import { parseDuration } from '../kubelet/simulated/duration.js';
+import { parseServiceRanges } from '../registry/services/config.js';
 import { startControlPlane } from '../server/control-plane.js';
 import { DatastoreEndpointError, datastoreTarget, describeDatastore, openStore } from '../storage/open.js';
 import { type CliContext, defineCommand } from './command.js';
 import { dataDirFlag } from './common-flags.js';
 import { UsageError } from './flags.js';
-import { kubeletFlags, kubeletSettings } from './kubelet-flags.js';
+import { ingressFlags, ingressSettings } from './ingress-flags.js';
+import { clusterDnsIPs, kubeletFlags, kubeletSettings } from './kubelet-flags.js';
 
 const flags = {
   'data-dir': dataDirFlag,
@@ -62,11 +65,19 @@ const flags = {
     default: '*',
     description: "controllers to run: '*' all, 'name' one, '-name' all but one, comma-separated; '' none",
   },
+  'service-node-port-range': {
+    kind: 'string',
+    placeholder: 'RANGE',
+    default: '30000-32767',
+    description: 'ports NodePort and LoadBalancer Services get their nodePorts from (LOW-HIGH)',
+  },
   'disable-agent': {
     kind: 'boolean',
     description: 'run no kubelet in this process: the server is a control plane only',
   },
   ...kubeletFlags,
+  ...dnsFlags,
+  ...ingressFlags,
   ...simulatedNodeFlags,
 } as const;
 
@@ -87,11 +98,16 @@ export const serverCommand = defineCommand({
     let simulated: ReturnType<typeof simulatorConfig>;
     let controllers: string[];
     let kubelet: ReturnType<typeof kubeletSettings> | undefined;
+    let dns: ReturnType<typeof dnsSettings>;
+    let ingress: ReturnType<typeof ingressSettings>;
     try {
       if (!values['disable-agent']) kubelet = kubeletSettings(values, opts.dataDir);
+      dns = dnsSettings(values, clusterDnsIPs(values));
+      ingress = kubelet ? ingressSettings(values, kubelet) : undefined;
       graceMs = parseDuration(values['node-monitor-grace-period']);
       simulated = simulatorConfig(values['simulated-nodes'], values);
       controllers = selectControllers(values.controllers, Object.keys(CONTROLLERS));
+      parseServiceRanges(values['service-cidr'], values['service-node-port-range']);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -116,7 +132,8 @@ export const serverCommand = defineCommand({
         port: values['https-port'] ?? 6443,
         tlsSans: values['tls-san'] ?? [],
         ...(values['token-auth-file'] ? { tokenAuthFile: values['token-auth-file'] } : {}),
-        serviceIP: '10.43.0.1',
+        serviceCIDR: values['service-cidr'],
+        serviceNodePortRange: values['service-node-port-range'],
         controllers,
         controllerSettings: {
           nodeLifecycle: { gracePeriodMs: graceMs },
@@ -124,6 +141,8 @@ export const serverCommand = defineCommand({
           storageRoot: join(opts.dataDir, 'storage'),
         },
         ...(kubelet ? { kubelet } : {}),
+        ...(dns ? { dns } : {}),
+        ...(ingress ? { ingress } : {}),
         simulatedNodes: simulated,
         log: (m) => ctx.err(`k8ts server: ${m}`),
       });

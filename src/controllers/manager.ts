@@ -27,6 +27,7 @@ import { ReplicaSetController } from './replicaset/controller.js';
 import { ReplicationControllerController } from './replicationcontroller/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
+import { ServiceLoadBalancerController } from './servicelb/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import { TtlAfterFinishedController } from './ttlafterfinished/controller.js';
 
@@ -64,6 +65,7 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   'ttl-after-finished': (ctx) => new TtlAfterFinishedController(ctx),
   podgc: (ctx, s) => new PodGcController(ctx, s.podGC),
   'persistentvolume-binder': (ctx) => new PersistentVolumeBinder(ctx),
+  servicelb: (ctx) => new ServiceLoadBalancerController(ctx),
   'local-path-provisioner': (ctx, s) =>
     new LocalPathProvisioner(ctx, s.storageRoot ? { storageRoot: s.storageRoot } : {}),
 };

@@ -2,7 +2,8 @@
  * The registry: one generic store per served resource over one storage, sharing one set
  * of watch caches, plus the admission that every write passes (namespace lifecycle:
  * objects go only into namespaces that exist and are not terminating; then
- * DefaultStorageClass, LimitRanger and ResourceQuota, in ./admission/).
+ * DefaultStorageClass, LimitRanger and ResourceQuota, in ./admission/), and the
+ * allocation of Services' ClusterIPs and NodePorts (./services/) at the start of their writes.
  */
 import { ApiError, Errors } from '../apiserver/errors.js';
 import type { Store } from '../storage/types.js';
@@ -11,6 +12,8 @@ import { admitDefaultStorageClass } from './admission/default-storage-class.js';
 import { CacheSet } from './cache/cache-set.js';
 import { GenericStore, type StoreEnv } from './generic/store.js';
 import { resourceDefs } from './resources/index.js';
+import { ServiceAllocator } from './services/allocator.js';
+import { parseServiceRanges, type ServiceRanges } from './services/config.js';
 import type { KObject, RequestContext, ResourceDef } from './types.js';
 
 export const REGISTRY_ROOT = '/registry/';
@@ -19,10 +22,12 @@ export class Registry {
   private readonly stores = new Map<string, GenericStore>();
   readonly caches: CacheSet;
   private namespaces!: GenericStore;
+  /** ClusterIP and NodePort allocation for Services. */
+  readonly services: ServiceAllocator;
 
   constructor(
     readonly storage: Store,
-    opts: { now?: () => number; log?: (m: string) => void } = {},
+    opts: { now?: () => number; log?: (m: string) => void; serviceRanges?: ServiceRanges } = {},
   ) {
     this.caches = new CacheSet(storage, REGISTRY_ROOT, { log: opts.log ?? (() => {}) });
     const env: StoreEnv = {
@@ -30,12 +35,23 @@ export class Registry {
       caches: this.caches,
       now: opts.now ?? Date.now,
       admit: (op, def, obj, old, ctx) => this.admit(op, def, obj, old, ctx),
+      begin: async (_op, def, obj, old, subresource) =>
+        def.info.group === '' && def.info.plural === 'services'
+          ? this.services.begin(obj, old, subresource)
+          : undefined,
     };
     for (const def of resourceDefs()) {
       const s = new GenericStore(def, env);
       this.stores.set(`${def.info.group}/${def.info.version}/${def.info.plural}`, s);
     }
     this.namespaces = this.get('', 'v1', 'namespaces')!;
+    this.services = new ServiceAllocator({
+      store: storage,
+      caches: this.caches,
+      cache: this.get('', 'v1', 'services')!.cache,
+      ranges: opts.serviceRanges ?? parseServiceRanges(),
+      log: opts.log ?? (() => {}),
+    });
   }
 
   get(group: string, version: string, plural: string): GenericStore | undefined {
@@ -46,8 +62,10 @@ export class Registry {
     return [...this.stores.values()];
   }
 
-  start(signal: AbortSignal): Promise<void> {
-    return this.caches.start(signal);
+  /** Loads the watch caches, then the Service address index built from them. */
+  async start(signal: AbortSignal): Promise<void> {
+    await this.caches.start(signal);
+    this.services.start(signal);
   }
 
   /** NamespaceLifecycle: namespaced objects are created only in live namespaces. */

@@ -1,7 +1,7 @@
 /**
  * The control plane of `k8ts server` in one process: the API server over the store, and
- * the components that act on the cluster (controller manager; scheduler and simulated
- * nodes as they come), each talking to the API server through the in-process client as
+ * the components that act on the cluster (controller manager, scheduler, cluster DNS,
+ * simulated nodes, a kubelet with its ingress controller), each talking to the API server through the in-process client as
  * its own system user. stop() stops them in reverse order.
  */
 import { hostname } from 'node:os';
@@ -9,6 +9,8 @@ import { ApiServer, type ApiServerConfig } from '../apiserver/server.js';
 import { Client } from '../client/client.js';
 import { InProcessTransport } from '../client/inprocess.js';
 import { ControllerManager, type ControllerSettings } from '../controllers/manager.js';
+import { ClusterDns, type ClusterDnsOptions } from '../dns/component.js';
+import { IngressController, type IngressControllerOptions } from '../ingress/controller.js';
 import { Kubelet, type KubeletOptions } from '../kubelet/agent/kubelet.js';
 import type { SimulatorConfig } from '../kubelet/simulated/config.js';
 import { Simulator } from '../kubelet/simulated/simulator.js';
@@ -26,6 +28,10 @@ export interface ControlPlaneOptions extends ApiServerConfig {
   scheduler?: boolean;
   /** Run a real kubelet in this process (containers through containerd). */
   kubelet?: Omit<KubeletOptions, 'client' | 'tls' | 'log'>;
+  /** Run the cluster DNS server (on the kubelet's pod-network gateway, if one runs here). */
+  dns?: Omit<ClusterDnsOptions, 'client' | 'log'>;
+  /** Run the built-in ingress controller on this node's address (with the kubelet). */
+  ingress?: Omit<IngressControllerOptions, 'client' | 'log'>;
 }
 
 export interface ControlPlane {
@@ -36,6 +42,8 @@ export interface ControlPlane {
   simulator?: Simulator;
   /** The kubelet, when one runs here. */
   kubelet?: Kubelet;
+  /** The cluster DNS server, when one runs here. */
+  dns?: ClusterDns;
   stop(): Promise<void>;
 }
 
@@ -45,6 +53,21 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const clientAs = (user: UserInfo) => new Client(new InProcessTransport(api.handler, user));
   const identity = `${hostname()}_${process.pid}`;
   const running: Promise<void>[] = [];
+  let dns: ClusterDns | undefined;
+  if (opts.dns) {
+    dns = new ClusterDns({
+      ...opts.dns,
+      client: clientAs({ name: 'system:k8ts-dns', groups: ['system:masters'] }),
+      log: (m) => opts.log(`dns: ${m}`),
+    });
+    try {
+      await dns.start();
+    } catch (err) {
+      await dns.close();
+      await api.close();
+      throw err;
+    }
+  }
   if (!opts.controllers || opts.controllers.length > 0) {
     const manager = new ControllerManager({
       client: clientAs({ name: 'system:kube-controller-manager', groups: ['system:masters'] }),
@@ -95,9 +118,24 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       log,
     });
     const started = kubelet;
+    dns?.serveNode(k.nodeName, kubelet.networkReady);
     running.push(
       started.start().catch((err: unknown) => {
         if (!ac.signal.aborted) log(`failed to start: ${(err as Error).message}`);
+      }),
+    );
+  }
+  let ingress: IngressController | undefined;
+  if (opts.ingress) {
+    const started = new IngressController({
+      ...opts.ingress,
+      client: clientAs({ name: 'system:k8ts-ingress', groups: ['system:masters'] }),
+      log: opts.log,
+    });
+    ingress = started;
+    running.push(
+      started.start(ac.signal).catch((err: unknown) => {
+        if (!ac.signal.aborted) opts.log(`ingress: failed to start: ${(err as Error).message}`);
       }),
     );
   }
@@ -106,8 +144,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     clientAs,
     ...(simulator ? { simulator } : {}),
     ...(kubelet ? { kubelet } : {}),
+    ...(dns ? { dns } : {}),
     async stop() {
       ac.abort();
+      await ingress?.stop();
+      await dns?.close();
       await kubelet?.stop();
       await Promise.all(running);
       await api.close();

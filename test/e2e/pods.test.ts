@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hasKubectl, kubectlFor, kubectlStream } from '../support/kubectl.js';
+import { hasKubectl, kubectlFor, kubectlOnTerminal, kubectlStream } from '../support/kubectl.js';
 import { BUSYBOX_IMAGE, ensureTestImages, realContainersUnavailable } from '../support/registry.js';
 import { killNode, type RunningServer, startServer } from '../support/server.js';
 
@@ -138,6 +138,47 @@ spec:
     } finally {
       await pf.stop();
     }
+  });
+
+  test('exec -it gets a terminal of the size it asks for; attach streams what the container prints', async () => {
+    const it = await kubectlOnTerminal(
+      server.kubeconfig,
+      dir,
+      [
+        'exec',
+        '-it',
+        'web',
+        '--',
+        'sh',
+        '-c',
+        'test -t 0 && echo IS-A-TTY; read line; echo "got $line"; exit 4',
+      ],
+      { input: 'typed\r', timeoutMs: 60_000 },
+    );
+    assert.equal(it.code, 4, `${it.stdout}${it.stderr}`);
+    assert.match(it.stdout, /IS-A-TTY/);
+    assert.match(it.stdout, /got typed/);
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: ticker}
+spec:
+  containers:
+  - name: ticker
+    image: ${BUSYBOX_IMAGE}
+    command: [sh, -c, 'i=0; while true; do echo tick-$i; i=$((i+1)); sleep 1; done']
+`);
+    const ready = await kubectl(['wait', '--for=condition=Ready', 'pod/ticker', '--timeout=60s'], {
+      timeoutMs: 70_000,
+    });
+    assert.equal(ready.code, 0, ready.stderr);
+    const attach = kubectlStream(server.kubeconfig, dir, ['attach', 'ticker', '-c', 'ticker']);
+    try {
+      for (let i = 0; i < 100 && !/tick-\d+\n/.test(attach.output()); i++) await sleep(100);
+      assert.match(attach.output(), /tick-\d+\n/);
+    } finally {
+      await attach.stop();
+    }
+    await kubectl(['delete', 'pod', 'ticker', '--grace-period=0', '--force']);
   });
 
   test('init containers run in order before the app container; emptyDir is shared', async () => {

@@ -71,3 +71,35 @@ export function kubectlStream(kubeconfig: string, cacheDir: string, args: string
     },
   };
 }
+
+/**
+ * Runs kubectl on a pseudo-terminal (through util-linux `script`), for `exec -it` and
+ * `attach -it`: `input` is what is typed. The exit code is kubectl's.
+ */
+export function kubectlOnTerminal(
+  kubeconfig: string,
+  cacheDir: string,
+  args: string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<KubectlResult> {
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const command = [KUBECTL, '--kubeconfig', kubeconfig, '--cache-dir', join(cacheDir, 'kube-cache'), ...args]
+    .map(quote)
+    .join(' ');
+  return new Promise((resolve) => {
+    const child = execFile(
+      'script',
+      ['--quiet', '--return', '--command', command, '/dev/null'],
+      { timeout: opts.timeoutMs ?? 30_000, env: { ...process.env, HOME: cacheDir, TERM: 'xterm' } },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end(opts.input ?? '');
+  });
+}

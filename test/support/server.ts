@@ -38,6 +38,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
   const args = ['server', '--data-dir', dataDir, '--https-port', '0', ...(opts.args ?? [])];
   if (!opts.agent) args.push('--disable-agent');
+  // Names outside the cluster never leave the machine in tests: the cluster DNS forwards
+  // them to a loopback port where nothing listens (an immediate failure) unless told otherwise.
+  if (!args.includes('--dns-upstream')) args.push('--dns-upstream', '127.0.0.1:9');
   if (opts.datastoreEndpoint) args.push('--datastore-endpoint', opts.datastoreEndpoint);
   const child: ChildProcess = spawn(process.execPath, [K8TS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

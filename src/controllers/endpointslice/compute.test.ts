@@ -77,6 +77,32 @@ describe('endpointslice computation', () => {
     assert.equal([...pub.values()][0]!.endpoints[0]!.conditions.ready, true);
   });
 
+  it("sets an endpoint's hostname from a pod whose subdomain is the service (StatefulSet pods)", () => {
+    const named = (i: number, hostname: string, subdomain: string, namespace = 'ns'): KObject => {
+      const p = pod(i);
+      return {
+        ...p,
+        metadata: { ...p.metadata, namespace },
+        spec: { ...(p['spec'] as Record<string, unknown>), hostname, subdomain },
+      };
+    };
+    const groups = desiredGroups(
+      svc({ clusterIP: 'None' }),
+      [named(1, 'web-0', 'web'), named(2, 'web-1', 'other'), named(3, 'web-2', 'web', 'elsewhere'), pod(4)],
+      'IPv4',
+    );
+    const eps = [...groups.values()].flatMap((g) => g.endpoints);
+    assert.deepEqual(
+      eps.map((e) => [e.targetRef?.['name'], e.hostname]),
+      [
+        ['p1', 'web-0'],
+        ['p2', undefined],
+        ['p3', undefined],
+        ['p4', undefined],
+      ],
+    );
+  });
+
   it('labels slices for their service and manager', () => {
     assert.deepEqual(sliceLabels(svc({ clusterIP: 'None' })), {
       team: 'x',

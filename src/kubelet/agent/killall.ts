@@ -2,14 +2,15 @@
  * Removes everything a node's kubelet left running or configured, as k3s-killall.sh
  * does: every pod sandbox and container in the node's containerd (started for the
  * purpose when it is not running), leftover shim processes, mounts under the data
- * directory, and the node's network state (bridge, conflist, shared blackhole routes when
- * no other node on the machine claims them). For use once the kubelet has stopped.
+ * directory, and the node's network state (the service proxy's nftables table and routes,
+ * bridge, conflist, shared blackhole routes when no other node on the machine claims them). For use once the kubelet has stopped.
  */
 
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { removeProxyLeftovers } from '../../proxy/cleanup.js';
 import { containerdLayout } from '../containerd/config.js';
 import { ContainerdSupervisor, waitForSocket } from '../containerd/supervisor.js';
 import { CriClient } from '../cri/client.js';
@@ -119,6 +120,7 @@ export async function killall(agentDir: string, log: (m: string) => void): Promi
       serviceCIDR: routes[1]?.dst ?? '10.43.0.0/16',
       ipamDataDir: br?.ipam?.dataDir ?? '',
     };
+    if (network.bridge) await removeProxyLeftovers(network.bridge);
     const claim = parsed.name.replace(/^k8ts-/, 'node-');
     await tearDownHostNetwork({ network, confDir: layout.cniConfDir, claim });
     log(`removed network ${network.bridge}`);

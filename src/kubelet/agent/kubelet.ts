@@ -2,7 +2,8 @@
  * The real kubelet of one node: starts (or connects to) containerd, serves the kubelet
  * API (logs, exec, attach, port-forward) over HTTPS, registers the Node with its real
  * capacity and heartbeats, waits for the node's pod range and sets up the CNI bridge and
- * the blackhole routes, then runs the pods bound to the node as real containers.
+ * the blackhole routes, starts the service proxy (../../proxy), then runs the pods bound
+ * to the node as real containers. stop() also removes the proxy's nftables table.
  *
  * stop() leaves running pods running (like k3s: a restarted kubelet re-adopts them);
  * `k8ts killall` (./killall.ts) removes them and the node's network state.
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import type { Client } from '../../client/client.js';
 import { isNotFound } from '../../client/errors.js';
 import { ApiEventRecorder } from '../../controllers/framework/recorder.js';
+import { ServiceProxy } from '../../proxy/proxy.js';
 import { ContainerdSupervisor } from '../containerd/supervisor.js';
 import { CriClient } from '../cri/client.js';
 import {
@@ -22,7 +24,7 @@ import {
   registriesWarnings,
   registryAuthLookup,
 } from '../images/index.js';
-import { bridgeName } from '../network/cni-config.js';
+import { bridgeName, gatewayOf } from '../network/cni-config.js';
 import { setUpHostNetwork } from '../network/host.js';
 import { NodeAgent } from '../node/agent.js';
 import { readMachine } from '../node/machine.js';
@@ -64,9 +66,15 @@ export class Kubelet {
   private supervisor: ContainerdSupervisor | undefined;
   private cri: CriClient | undefined;
   private server: KubeletServer | undefined;
+  private proxy: ServiceProxy | undefined;
   pods: PodManager | undefined;
   node: NodeAgent | undefined;
   podCIDR = '';
+  private networkUp: (n: { podCIDR: string; bridge: string; gateway: string }) => void = () => undefined;
+  /** Resolves once the node's pod network is set up: its range, bridge and gateway address. */
+  readonly networkReady = new Promise<{ podCIDR: string; bridge: string; gateway: string }>((resolve) => {
+    this.networkUp = resolve;
+  });
 
   constructor(private readonly o: KubeletOptions) {}
 
@@ -214,6 +222,24 @@ export class Kubelet {
       claim: `node-${o.nodeName}`,
     });
     networkReady = true;
+    this.networkUp({
+      podCIDR: this.podCIDR,
+      bridge: bridgeName(o.nodeName),
+      gateway: gatewayOf(this.podCIDR),
+    });
+    // The service proxy: the node's nftables table for Services (removed again in stop()).
+    this.proxy = new ServiceProxy({
+      client: o.client,
+      nodeName: o.nodeName,
+      nodeIP: o.nodeIP,
+      bridge: bridgeName(o.nodeName),
+      gateway: gatewayOf(this.podCIDR),
+      podCIDR: this.podCIDR,
+      clusterCIDR: o.clusterCIDR,
+      serviceCIDR: o.serviceCIDR,
+      log: o.log,
+    });
+    this.proxy.start();
     await node.beat().catch(() => undefined);
     this.running.push(pods.run(signal));
     o.log(`kubelet: node ${o.nodeName} ready (pods ${this.podCIDR}, kubelet port ${this.server.port})`);
@@ -223,6 +249,7 @@ export class Kubelet {
   async stop(): Promise<void> {
     this.ac.abort();
     await Promise.allSettled(this.running);
+    await this.proxy?.stop();
     await this.server?.close().catch(() => undefined);
     this.cri?.close();
     await this.supervisor?.close();

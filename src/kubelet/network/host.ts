@@ -1,6 +1,9 @@
 /**
  * The host side of a node's pod network: writes the CNI conflist where containerd reads
- * it, turns on IPv4 forwarding, and installs blackhole routes for the whole cluster and
+ * it, creates the node's bridge with the gateway address (in the form the CNI bridge
+ * plugin makes and keeps, so the host's services on the gateway - cluster DNS - and the
+ * service proxy's routes exist before the first pod), turns on IPv4 forwarding, and
+ * installs blackhole routes for the whole cluster and
  * service ranges so that a cluster address nobody serves locally is dropped instead of
  * following the default route off the machine (RUNTIME.md). More specific routes (the
  * node's bridge) win over them. Several nodes on one machine share these routes: each
@@ -11,7 +14,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { type NodeNetwork, renderConflist } from './cni-config.js';
+import { gatewayOf, type NodeNetwork, renderConflist } from './cni-config.js';
 
 const run = promisify(execFile);
 const CLAIMS = '/run/k8ts/network';
@@ -45,7 +48,26 @@ export async function setUpHostNetwork(o: HostNetworkOptions): Promise<void> {
   await writeFile(join(CLAIMS, o.claim), `${o.network.clusterCIDR} ${o.network.serviceCIDR}\n`);
   for (const cidr of [o.network.clusterCIDR, o.network.serviceCIDR])
     await ip('route', 'replace', 'blackhole', cidr);
+  await ensureBridge(o.network);
   await writeFile(FORWARD, '1');
+}
+
+/** The node's bridge, up, holding `<gateway>/<prefix>` of its pod range. */
+async function ensureBridge(n: NodeNetwork): Promise<void> {
+  const want = `${gatewayOf(n.podCIDR)}/${n.podCIDR.split('/')[1] ?? '24'}`;
+  let addrs = '';
+  try {
+    addrs = await ip('-o', '-4', 'addr', 'show', 'dev', n.bridge);
+  } catch {
+    try {
+      await ip('link', 'add', 'name', n.bridge, 'type', 'bridge');
+    } catch (err) {
+      // The CNI plugin (a first pod) may have made it meanwhile.
+      if (!/File exists/.test(String((err as { stderr?: string }).stderr ?? ''))) throw err;
+    }
+  }
+  if (!addrs.split(/\s+/).includes(want)) await ip('addr', 'replace', want, 'dev', n.bridge);
+  await ip('link', 'set', 'dev', n.bridge, 'up');
 }
 
 /** Whether `cidr` is routed to a blackhole now. */

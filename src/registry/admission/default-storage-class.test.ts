@@ -75,7 +75,11 @@ describe('DefaultStorageClass admission', () => {
       });
     }
     assert.equal(await classOfNew('nodefault', undefined), undefined);
-    await bootstrap(api.server.registry, { serviceIP: '10.43.0.1', securePort: 6443 });
+    await bootstrap(api.server.registry, {
+      serviceIP: '10.43.0.1',
+      securePort: 6443,
+      advertiseAddress: '127.0.0.1',
+    });
     const sc = await classes.get(undefined, 'local-path');
     assert.equal(sc.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'], 'false');
   });

@@ -29,6 +29,20 @@ export interface StoreEnv {
     old: KObject | undefined,
     ctx?: RequestContext,
   ) => Promise<void>;
+  /**
+   * Begins a write after admission and before validation errors are raised (upstream's
+   * BeginCreate/BeginUpdate): may fill fields the server allocates (a Service's ClusterIP)
+   * and reserve their values. Returns a finish function that the write calls exactly once
+   * per attempt: with the revision it wrote, or undefined when it wrote nothing (invalid,
+   * dry run, lost race, no change). `subresource` is '' for the main resource.
+   */
+  begin?: (
+    op: 'create' | 'update',
+    def: ResourceDef,
+    obj: KObject,
+    old: KObject | undefined,
+    subresource: string,
+  ) => Promise<((revision: number | undefined) => void) | undefined>;
 }
 
 /** How long a read waits for the watch cache to reach a requested resourceVersion. */

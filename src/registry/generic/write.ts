@@ -56,28 +56,35 @@ export async function createObject(
   st.prepareForCreate?.(obj);
   await s.env.admit?.('create', s.def, obj, undefined, ctx);
   if (!opts.managedFieldsSet) trackManagedFields(s, ctx, undefined, obj, '');
-  const errors = validateObjectMeta(m, {
-    namespaced: s.info.namespaced,
-    nameValidator: st.nameRule ?? 'subdomain',
-  });
-  throwIfInvalid(s.info, m.name ?? m.generateName ?? '', [...errors, ...(st.validate?.(obj) ?? [])]);
-  if (ctx.dryRun) return obj;
-  for (let attempt = 0; ; attempt++) {
-    if (generated && attempt > 0) m.name = `${m.generateName}${randomSuffix()}`;
-    const name = m.name!;
-    try {
-      const ttl = st.ttlSeconds?.(obj);
-      const kv = await s.env.store.create(
-        s.key(namespace, name),
-        encode(obj),
-        ttl ? { ttlSeconds: ttl } : undefined,
-      );
-      m.resourceVersion = String(kv.modRevision);
-      return obj;
-    } catch (err) {
-      if (generated && isStorageError(err, 'Exists') && attempt < 8) continue;
-      return s.storageError(err, name);
+  const finish = await s.env.begin?.('create', s.def, obj, undefined, '');
+  let written: number | undefined;
+  try {
+    const errors = validateObjectMeta(m, {
+      namespaced: s.info.namespaced,
+      nameValidator: st.nameRule ?? 'subdomain',
+    });
+    throwIfInvalid(s.info, m.name ?? m.generateName ?? '', [...errors, ...(st.validate?.(obj) ?? [])]);
+    if (ctx.dryRun) return obj;
+    for (let attempt = 0; ; attempt++) {
+      if (generated && attempt > 0) m.name = `${m.generateName}${randomSuffix()}`;
+      const name = m.name!;
+      try {
+        const ttl = st.ttlSeconds?.(obj);
+        const kv = await s.env.store.create(
+          s.key(namespace, name),
+          encode(obj),
+          ttl ? { ttlSeconds: ttl } : undefined,
+        );
+        m.resourceVersion = String(kv.modRevision);
+        written = kv.modRevision;
+        return obj;
+      } catch (err) {
+        if (generated && isStorageError(err, 'Exists') && attempt < 8) continue;
+        return s.storageError(err, name);
+      }
     }
+  } finally {
+    finish?.(written);
   }
 }
 
@@ -146,36 +153,48 @@ export async function updateObject(
     m = meta(obj);
     await s.env.admit?.('update', s.def, obj, old, ctx);
     if (!req.managedFieldsSet) trackManagedFields(s, ctx, old, obj, req.subresource);
-    const errors = [
-      ...validateObjectMeta(m, { namespaced: s.info.namespaced, nameValidator: st.nameRule ?? 'subdomain' }),
-      ...validateObjectMetaUpdate(m, old.metadata ?? {}),
-      ...(st.validate?.(obj) ?? []),
-      ...(st.validateUpdate?.(obj, old) ?? []),
-    ];
-    throwIfInvalid(s.info, name, errors);
-    m.resourceVersion = old.metadata!.resourceVersion;
-    // A write that would change nothing but managedFields times is no write.
-    if (deepEqual(obj, old) || sameExceptManagedFieldsTimes(obj, old)) return { object: old, created: false };
-    if (ctx.dryRun) return { object: obj, created: false };
+    const finish = await s.env.begin?.('update', s.def, obj, old, req.subresource);
+    let written: number | undefined;
     try {
-      if (readyToRemove(s, obj, old)) {
-        const del = await s.env.store.delete(key, cur.modRevision);
-        m.resourceVersion = String(del.revision);
+      const errors = [
+        ...validateObjectMeta(m, {
+          namespaced: s.info.namespaced,
+          nameValidator: st.nameRule ?? 'subdomain',
+        }),
+        ...validateObjectMetaUpdate(m, old.metadata ?? {}),
+        ...(st.validate?.(obj) ?? []),
+        ...(st.validateUpdate?.(obj, old) ?? []),
+      ];
+      throwIfInvalid(s.info, name, errors);
+      m.resourceVersion = old.metadata!.resourceVersion;
+      // A write that would change nothing but managedFields times is no write.
+      if (deepEqual(obj, old) || sameExceptManagedFieldsTimes(obj, old))
+        return { object: old, created: false };
+      if (ctx.dryRun) return { object: obj, created: false };
+      try {
+        if (readyToRemove(s, obj, old)) {
+          const del = await s.env.store.delete(key, cur.modRevision);
+          m.resourceVersion = String(del.revision);
+          written = del.revision;
+          return { object: obj, created: false };
+        }
+        const ttl = st.ttlSeconds?.(obj);
+        const kv = await s.env.store.update(
+          key,
+          encode(obj),
+          cur.modRevision,
+          ttl ? { ttlSeconds: ttl } : undefined,
+        );
+        m.resourceVersion = String(kv.modRevision);
+        written = kv.modRevision;
         return { object: obj, created: false };
+      } catch (err) {
+        if (isStorageError(err, 'Conflict') && !pinned && attempt < MAX_ATTEMPTS) continue;
+        if (isStorageError(err, 'NotFound') && !pinned && attempt < MAX_ATTEMPTS) continue;
+        return s.storageError(err, name);
       }
-      const ttl = st.ttlSeconds?.(obj);
-      const kv = await s.env.store.update(
-        key,
-        encode(obj),
-        cur.modRevision,
-        ttl ? { ttlSeconds: ttl } : undefined,
-      );
-      m.resourceVersion = String(kv.modRevision);
-      return { object: obj, created: false };
-    } catch (err) {
-      if (isStorageError(err, 'Conflict') && !pinned && attempt < MAX_ATTEMPTS) continue;
-      if (isStorageError(err, 'NotFound') && !pinned && attempt < MAX_ATTEMPTS) continue;
-      return s.storageError(err, name);
+    } finally {
+      finish?.(written);
     }
   }
 }

@@ -13,6 +13,7 @@ import { namespacesDef } from './core/namespaces.js';
 import { podsDef } from './core/pods.js';
 import { servicesDef } from './core/services.js';
 import { simpleCoreDefs } from './core/simple.js';
+import { ingressDefs } from './networking/ingresses.js';
 import { storageClassesDef } from './storage/storage-classes.js';
 
 const key = (d: { info: { group: string; version: string; plural: string } }) =>
@@ -37,6 +38,7 @@ export function resourceDefs(): ResourceDef[] {
     ...workloadDefs(),
     ...jobDefs(),
     ...hpaDefs(),
+    ...ingressDefs(),
     storageClassesDef(),
   ]) {
     specific.set(key(d), d);

@@ -1,8 +1,15 @@
-/** Services: defaults (type, ports, session affinity), validation of ports, and kubectl's columns. */
+/**
+ * Services: defaults (type, ports, session affinity), validation of ports and of the address
+ * fields, the prepare steps that keep allocated addresses across updates (../../services/),
+ * and kubectl's columns. The addresses themselves are allocated by the registry's
+ * ServiceAllocator when a write begins.
+ */
 
 import { findResource } from '../../../api/resources.js';
 import type { FieldError } from '../../../api/validation/index.js';
 import { col, printer } from '../../printers/columns.js';
+import { prepareServiceCreate, prepareServiceUpdate } from '../../services/prepare.js';
+import { validateServiceAddresses, validateServiceAddressesUpdate } from '../../services/validation.js';
 import { specStatus } from '../../strategies/generic.js';
 import type { KObject, ResourceDef } from '../../types.js';
 
@@ -24,6 +31,7 @@ function defaults(obj: KObject): void {
   ) {
     spec['externalTrafficPolicy'] = 'Cluster';
   }
+  if (spec['type'] === 'LoadBalancer') spec['allocateLoadBalancerNodePorts'] ??= true;
   if (Array.isArray(spec['ports'])) {
     for (const p of spec['ports'] as Obj[]) {
       p['protocol'] ??= 'TCP';
@@ -67,7 +75,7 @@ function validate(obj: KObject): FieldError[] {
         errs.push({ type: 'FieldValueRequired', field: `spec.ports[${i}].name`, detail: '' });
     });
   }
-  return errs;
+  return [...errs, ...validateServiceAddresses(obj)];
 }
 
 function portsCell(o: KObject): string {
@@ -106,7 +114,10 @@ export function servicesDef(): ResourceDef {
   return specStatus(findResource('', 'v1', 'services')!, {
     nameRule: 'dns1035',
     defaults,
+    prepareForCreate: prepareServiceCreate,
+    prepareForUpdate: prepareServiceUpdate,
     validate,
+    validateUpdate: validateServiceAddressesUpdate,
     printer: printer(
       [
         {
