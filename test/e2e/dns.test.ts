@@ -3,9 +3,9 @@
  * node's pod-network gateway (10.42.0.1:53) and publishes it as the kube-dns endpoint.
  * A busybox pod asks it with nslookup for Services, for a StatefulSet pod by its stable
  * name (hostname + subdomain -> EndpointSlice hostname -> DNS), and for an outside name
- * (forwarded to a fake upstream started here). Until the Service proxy programs
- * 10.43.0.10, the pod points at the gateway with dnsPolicy None; a ClusterFirst pod
- * shows that pods are told 10.43.0.10. Skipped without root, containerd or kubectl.
+ * (forwarded to a fake upstream started here). The pod uses dnsPolicy ClusterFirst: it
+ * asks 10.43.0.10, which the service proxy sends to the gateway. Skipped without root,
+ * containerd or kubectl.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -194,11 +194,6 @@ apiVersion: v1
 kind: Pod
 metadata: {name: dnsclient}
 spec:
-  dnsPolicy: None
-  dnsConfig:
-    nameservers: [${gateway}]
-    searches: [default.svc.cluster.local, svc.cluster.local, cluster.local]
-    options: [{name: ndots, value: "5"}]
   containers:
   - {name: c, image: ${BUSYBOX_IMAGE}, command: [sleep, "3600"]}
 `);
@@ -213,7 +208,7 @@ spec:
       'web-0.web.default.svc.cluster.local',
       new RegExp(`Address:\\s+${podIP.replace(/\./g, '\\.')}$`, 'm'),
     );
-    assert.match(sts, new RegExp(`Server:\\s+${gateway.replace(/\./g, '\\.')}`));
+    assert.match(sts, /Server:\s+10\.43\.0\.10/);
     await lookup('web', new RegExp(`Address:\\s+${podIP.replace(/\./g, '\\.')}$`, 'm'));
     await lookup(
       '_http._tcp.web.default.svc.cluster.local',
