@@ -170,13 +170,31 @@ async function main(): Promise<void> {
         : undefined,
     );
     console.log(
-      `network benchmark: ${requests} GETs per path, ${concurrency} in flight, a new connection per request (busybox httpd)`,
+      `network benchmark: ${requests} GETs per path and round, ${concurrency} in flight, a new connection per request (busybox httpd); median of 3 interleaved rounds`,
     );
-    const direct = await load(netns, ['http', `http://${echoIP}:8080/`, ...opts]);
-    const viaClusterIP = await load(netns, ['http', `http://${clusterIP}/`, ...opts]);
-    const hostDirect = await load(undefined, ['http', `http://${echoIP}:8080/`, ...opts]);
-    const viaNodePort = await load(undefined, ['http', `http://127.0.0.1:${nodePort}/`, ...opts]);
-    const viaIngress = await load(undefined, ['http', 'http://127.0.0.1/', '--host', 'echo.bench', ...opts]);
+    // Three rounds, the paths interleaved in each, so that drift in the machine's load
+    // touches every path alike; each path reports its round with the median p50.
+    const paths: [string, string | undefined, string[]][] = [
+      ['direct', netns, ['http', `http://${echoIP}:8080/`, ...opts]],
+      ['clusterIP', netns, ['http', `http://${clusterIP}/`, ...opts]],
+      ['hostDirect', undefined, ['http', `http://${echoIP}:8080/`, ...opts]],
+      ['nodePort', undefined, ['http', `http://127.0.0.1:${nodePort}/`, ...opts]],
+      ['ingress', undefined, ['http', 'http://127.0.0.1/', '--host', 'echo.bench', ...opts]],
+    ];
+    const rounds = new Map<string, Figures[]>();
+    for (let round = 0; round < 3; round++) {
+      for (const [name, ns, args] of paths)
+        rounds.set(name, [...(rounds.get(name) ?? []), await load(ns, args)]);
+    }
+    const median = (name: string): Figures => {
+      const all = [...(rounds.get(name) ?? [])].sort((a, b) => a.p50 - b.p50);
+      return all[Math.floor(all.length / 2)] as Figures;
+    };
+    const direct = median('direct');
+    const viaClusterIP = median('clusterIP');
+    const hostDirect = median('hostDirect');
+    const viaNodePort = median('nodePort');
+    const viaIngress = median('ingress');
     console.log(row('pod -> pod IP (reference)', direct));
     console.log(row('pod -> ClusterIP', viaClusterIP, direct));
     console.log(row('host -> pod IP (reference)', hostDirect));
