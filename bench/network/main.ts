@@ -6,7 +6,8 @@
  * client pod to the cluster DNS through the kube-dns Service. The pod-side load runs in
  * the client pod's network namespace (bench/network/load.ts under `ip netns exec`). The
  * direct paths are the references; the ratios are printed next to the target (ClusterIP
- * adds <= 10 % latency over direct). It prints, it does not assert.
+ * adds <= 10 % latency over direct). Then the service proxy's sync times at 1,000
+ * Services (bench/network/proxy-sync.ts). It prints, it does not assert.
  *
  *   node dist/bench/network/main.js [--requests 2000] [--concurrency 8]
  *
@@ -220,6 +221,11 @@ async function main(): Promise<void> {
     await cluster.stop();
     await stopRegistry();
   }
+  // The proxy's sync times, in a namespace of their own (bench/network/proxy-sync.ts).
+  const sync = await run(process.execPath, [join(REPO, 'dist', 'bench', 'network', 'proxy-sync.js')], {
+    timeout: 600_000,
+  });
+  process.stdout.write(sync.stdout);
 }
 
 main().catch((err: unknown) => {
