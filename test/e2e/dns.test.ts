@@ -8,9 +8,6 @@
  * containerd or kubectl.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeMessage } from '../../src/dns/decode.js';
@@ -18,9 +15,10 @@ import { encodeMessage } from '../../src/dns/encode.js';
 import { NO_FLAGS, Rcode, RRType } from '../../src/dns/message.js';
 import { address } from '../../src/dns/records.js';
 import { DnsListener } from '../../src/dns/server.js';
-import { hasKubectl, kubectlFor } from '../support/kubectl.js';
-import { BUSYBOX_IMAGE, ensureTestImages, realContainersUnavailable } from '../support/registry.js';
-import { killNode, type RunningServer, startServer } from '../support/server.js';
+import { hasKubectl, type kubectlFor } from '../support/kubectl.js';
+import { type RealNode, startRealNode } from '../support/node.js';
+import { BUSYBOX_IMAGE, realContainersUnavailable } from '../support/registry.js';
+import type { RunningServer } from '../support/server.js';
 
 const NODE = 'e2e-dns';
 const skip = !hasKubectl() ? 'kubectl 1.32 is not installed' : await realContainersUnavailable();
@@ -49,33 +47,14 @@ async function upstreamAnswer(q: Uint8Array): Promise<Uint8Array> {
 describe('cluster DNS from pods', { skip: skip ?? false, timeout: 600_000 }, () => {
   let upstream: DnsListener;
   let server: RunningServer;
-  let dir: string;
   let kubectl: ReturnType<typeof kubectlFor>;
-  let stopRegistry: () => Promise<void> = async () => undefined;
+  let node: RealNode | undefined;
   let gateway = '';
 
   before(async () => {
-    stopRegistry = await ensureTestImages(AbortSignal.timeout(120_000));
     upstream = await DnsListener.listen({ host: '127.0.0.1', port: 0 }, upstreamAnswer);
-    dir = await mkdtemp(join(tmpdir(), 'k8ts-dns-pods-e2e-'));
-    server = await startServer({
-      agent: true,
-      keepDataDir: true,
-      args: [
-        '--kubelet-port',
-        '0',
-        '--node-name',
-        NODE,
-        '--dns-upstream',
-        `127.0.0.1:${upstream.address.port}`,
-      ],
-    });
-    kubectl = kubectlFor(server.kubeconfig, dir);
-    for (let i = 0; i < 120 && (await kubectl(['get', 'node', NODE])).code !== 0; i++) await sleep(500);
-    const ready = await kubectl(['wait', '--for=condition=Ready', `node/${NODE}`, '--timeout=90s'], {
-      timeoutMs: 100_000,
-    });
-    assert.equal(ready.code, 0, `node not ready: ${ready.stderr}\n${server.output()}`);
+    node = await startRealNode(NODE, { args: ['--dns-upstream', `127.0.0.1:${upstream.address.port}`] });
+    ({ server, kubectl } = node);
     const cidr = await kubectl(['get', 'node', NODE, '-o', 'jsonpath={.spec.podCIDR}']);
     const base = /^(\d+\.\d+\.\d+)\.0\/\d+$/.exec(cidr.stdout.trim());
     assert.ok(base, `pod CIDR: ${cidr.stdout}`);
@@ -83,20 +62,11 @@ describe('cluster DNS from pods', { skip: skip ?? false, timeout: 600_000 }, () 
   });
 
   after(async () => {
-    await server?.stop();
-    if (server) {
-      await killNode(server.dataDir);
-      await rm(server.dataDir, { recursive: true, force: true });
-    }
+    await node?.stop();
     await upstream?.close();
-    await stopRegistry();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function apply(yaml: string): Promise<void> {
-    const r = await kubectl(['apply', '-f', '-'], { input: yaml });
-    assert.equal(r.code, 0, r.stderr);
-  }
+  const apply = (yaml: string): Promise<void> => node!.apply(yaml);
 
   async function waitReady(pod: string): Promise<void> {
     const r = await kubectl(['wait', '--for=condition=Ready', `pod/${pod}`, '--timeout=90s'], {

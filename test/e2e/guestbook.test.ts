@@ -12,20 +12,18 @@
  * Skipped without root, containerd or kubectl.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hasKubectl, kubectlFor, kubectlStream } from '../support/kubectl.js';
-import { ensureTestImages, realContainersUnavailable, TEST_REGISTRY } from '../support/registry.js';
-import { killNode, REPO, type RunningServer, startServer } from '../support/server.js';
+import { hasKubectl, type kubectlFor, kubectlStream } from '../support/kubectl.js';
+import { type RealNode, startRealNode } from '../support/node.js';
+import { realContainersUnavailable, TEST_REGISTRY } from '../support/registry.js';
+import { REPO, type RunningServer } from '../support/server.js';
 
 type Obj = Record<string, unknown>;
 
 const NODE = 'e2e-guestbook';
-const NODE_ARGS = ['--kubelet-port', '0', '--node-name', NODE];
 const REDIS_IMAGE = `${TEST_REGISTRY}/k8ts/redis:7`;
 const FRONTEND_IMAGE = `${TEST_REGISTRY}/k8ts/guestbook-frontend:v1`;
 /** A value that a careless shell script, URL or JSON encoding would mangle. */
@@ -119,28 +117,15 @@ describe('the Guestbook', { skip: skip ?? false, timeout: 900_000 }, () => {
   let server: RunningServer;
   let dir: string;
   let kubectl: ReturnType<typeof kubectlFor>;
-  let stopRegistry: () => Promise<void> = async () => undefined;
+  let node: RealNode | undefined;
 
   before(async () => {
-    stopRegistry = await ensureTestImages(AbortSignal.timeout(300_000));
-    dir = await mkdtemp(join(tmpdir(), 'k8ts-guestbook-e2e-'));
-    server = await startServer({ agent: true, keepDataDir: true, args: NODE_ARGS });
-    kubectl = kubectlFor(server.kubeconfig, dir);
-    for (let i = 0; i < 120 && (await kubectl(['get', 'node', NODE])).code !== 0; i++) await sleep(500);
-    const ready = await kubectl(['wait', '--for=condition=Ready', `node/${NODE}`, '--timeout=90s'], {
-      timeoutMs: 100_000,
-    });
-    assert.equal(ready.code, 0, `node not ready: ${ready.stderr}\n${server.output()}`);
+    node = await startRealNode(NODE, { imagesTimeoutMs: 300_000 });
+    ({ server, kubectl, dir } = node);
   });
 
   after(async () => {
-    await server?.stop();
-    if (server) {
-      await killNode(server.dataDir);
-      await rm(server.dataDir, { recursive: true, force: true });
-    }
-    await stopRegistry();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await node?.stop();
   });
 
   async function ok(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {

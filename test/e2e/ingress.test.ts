@@ -10,10 +10,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,9 +22,10 @@ import { parse } from 'yaml';
 import { Client } from '../../src/client/client.js';
 import { HttpsTransport } from '../../src/client/https.js';
 import { IngressController } from '../../src/ingress/controller.js';
-import { hasKubectl, kubectlFor } from '../support/kubectl.js';
-import { BUSYBOX_IMAGE, ensureTestImages, realContainersUnavailable } from '../support/registry.js';
-import { killNode, type RunningServer, startServer } from '../support/server.js';
+import { hasKubectl, type kubectlFor } from '../support/kubectl.js';
+import { type RealNode, startRealNode } from '../support/node.js';
+import { BUSYBOX_IMAGE, realContainersUnavailable } from '../support/registry.js';
+import type { RunningServer } from '../support/server.js';
 
 const run = promisify(execFile);
 const NODE = 'e2e-ingress';
@@ -160,23 +160,12 @@ describe('ingress with real pods', { skip: skip ?? false, timeout: 600_000 }, ()
   let kubectl: ReturnType<typeof kubectlFor>;
   let client: Client;
   let controller: IngressController;
-  let stopRegistry: () => Promise<void> = async () => undefined;
+  let node: RealNode | undefined;
   let certPem = '';
 
   before(async () => {
-    stopRegistry = await ensureTestImages(AbortSignal.timeout(120_000));
-    dir = await mkdtemp(join(tmpdir(), 'k8ts-ingress-e2e-'));
-    server = await startServer({
-      agent: true,
-      keepDataDir: true,
-      args: ['--kubelet-port', '0', '--node-name', NODE],
-    });
-    kubectl = kubectlFor(server.kubeconfig, dir);
-    for (let i = 0; i < 120 && (await kubectl(['get', 'node', NODE])).code !== 0; i++) await sleep(500);
-    const ready = await kubectl(['wait', '--for=condition=Ready', `node/${NODE}`, '--timeout=90s'], {
-      timeoutMs: 100_000,
-    });
-    assert.equal(ready.code, 0, `node not ready: ${ready.stderr}\n${server.output()}`);
+    node = await startRealNode(NODE);
+    ({ server, kubectl, dir } = node);
     client = clientFor(server.kubeconfig);
     controller = new IngressController({
       client,
@@ -192,19 +181,10 @@ describe('ingress with real pods', { skip: skip ?? false, timeout: 600_000 }, ()
   after(async () => {
     await controller?.stop();
     client?.close();
-    await server?.stop();
-    if (server) {
-      await killNode(server.dataDir);
-      await rm(server.dataDir, { recursive: true, force: true });
-    }
-    await stopRegistry();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await node?.stop();
   });
 
-  async function apply(yaml: string): Promise<void> {
-    const r = await kubectl(['apply', '-f', '-'], { input: yaml });
-    assert.equal(r.code, 0, r.stderr);
-  }
+  const apply = (yaml: string): Promise<void> => node!.apply(yaml);
 
   test('routes two hosts and two paths to real pods', async () => {
     await apply(site('alpha', 80, 'http'));

@@ -10,15 +10,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { hasKubectl, kubectlFor } from '../support/kubectl.js';
-import { BUSYBOX_IMAGE, ensureTestImages, realContainersUnavailable } from '../support/registry.js';
-import { killNode, type RunningServer, startServer } from '../support/server.js';
+import { hasKubectl, type kubectlFor } from '../support/kubectl.js';
+import { type RealNode, startRealNode } from '../support/node.js';
+import { BUSYBOX_IMAGE, realContainersUnavailable } from '../support/registry.js';
+import type { RunningServer } from '../support/server.js';
 
 type Obj = Record<string, unknown>;
 
@@ -30,24 +28,12 @@ const skip = !hasKubectl() ? 'kubectl 1.32 is not installed' : await realContain
 
 describe('services with real pods', { skip: skip ?? false, timeout: 600_000 }, () => {
   let server: RunningServer;
-  let dir: string;
   let kubectl: ReturnType<typeof kubectlFor>;
-  let stopRegistry: () => Promise<void> = async () => undefined;
+  let node: RealNode | undefined;
 
   before(async () => {
-    stopRegistry = await ensureTestImages(AbortSignal.timeout(120_000));
-    dir = await mkdtemp(join(tmpdir(), 'k8ts-services-e2e-'));
-    server = await startServer({
-      agent: true,
-      keepDataDir: true,
-      args: ['--kubelet-port', '0', '--node-name', NODE],
-    });
-    kubectl = kubectlFor(server.kubeconfig, dir);
-    for (let i = 0; i < 120 && (await kubectl(['get', 'node', NODE])).code !== 0; i++) await sleep(500);
-    const ready = await kubectl(['wait', '--for=condition=Ready', `node/${NODE}`, '--timeout=90s'], {
-      timeoutMs: 100_000,
-    });
-    assert.equal(ready.code, 0, `node not ready: ${ready.stderr}\n${server.output()}`);
+    node = await startRealNode(NODE);
+    ({ server, kubectl } = node);
     await apply(`apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -125,19 +111,10 @@ spec:
   });
 
   after(async () => {
-    await server?.stop();
-    if (server) {
-      await killNode(server.dataDir);
-      await rm(server.dataDir, { recursive: true, force: true });
-    }
-    await stopRegistry();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await node?.stop();
   });
 
-  async function apply(yaml: string): Promise<void> {
-    const r = await kubectl(['apply', '-f', '-'], { input: yaml });
-    assert.equal(r.code, 0, r.stderr);
-  }
+  const apply = (yaml: string): Promise<void> => node!.apply(yaml);
 
   async function svc(name: string): Promise<Obj> {
     const r = await kubectl(['get', 'svc', name, '-o', 'json']);
