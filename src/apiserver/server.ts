@@ -21,6 +21,7 @@ import { Metrics } from './metrics.js';
 import { NodeProxy } from './nodeproxy/index.js';
 import { ensurePki, type Pki, writeKubeconfig } from './pki/index.js';
 import { createRouter } from './router.js';
+import { setUpServiceAccountTokens } from './serviceaccounts/index.js';
 
 export interface ApiServerConfig {
   dataDir: string;
@@ -85,9 +86,10 @@ export class ApiServer {
     const kubeconfigPath = join(cfg.dataDir, 'admin.kubeconfig');
     const self = new ApiServer(registry, pki, server, '', kubeconfigPath);
     await registry.start(self.ac.signal);
+    const serviceAccounts = await setUpServiceAccountTokens(registry, pki.dir);
     const route = createRouter({
       registry,
-      authn: new Authenticator(tokens),
+      authn: new Authenticator(tokens, serviceAccounts),
       metrics,
       serverAddress: `${connectHost}:${cfg.port}`,
       log: cfg.log,

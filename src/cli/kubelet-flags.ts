@@ -6,6 +6,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AddressError, nthAddress } from '../dns/addresses.js';
 import type { KubeletOptions } from '../kubelet/agent/kubelet.js';
+import { parseEvictionHard, ThresholdError } from '../kubelet/eviction/thresholds.js';
+import { parseDuration } from '../kubelet/simulated/duration.js';
 import { UsageError } from './flags.js';
 
 export const kubeletFlags = {
@@ -72,6 +74,18 @@ export const kubeletFlags = {
     default: '/etc/k8ts/registries.yaml',
     description: 'registry mirrors and credentials (like k3s registries.yaml)',
   },
+  'eviction-hard': {
+    kind: 'list',
+    placeholder: 'SIGNAL<VALUE',
+    description:
+      'hard eviction thresholds, e.g. memory.available<100Mi,nodefs.available<10% (default: memory.available<100Mi, nodefs.available<10%, nodefs.inodesFree<5%, imagefs.available<15%)',
+  },
+  'eviction-pressure-transition-period': {
+    kind: 'string',
+    placeholder: 'DURATION',
+    default: '5m0s',
+    description: 'how long a pressure condition stays after its thresholds are no longer met',
+  },
 } as const;
 
 interface KubeletFlagValues {
@@ -86,6 +100,8 @@ interface KubeletFlagValues {
   'pause-image': string;
   'container-runtime-endpoint'?: string | undefined;
   'private-registry': string;
+  'eviction-hard': string[];
+  'eviction-pressure-transition-period': string;
 }
 
 /** The cluster DNS addresses: --cluster-dns, or the 10th address of --service-cidr (10.43.0.10). */
@@ -112,6 +128,21 @@ export function kubeletSettings(
   const endpoint = v['container-runtime-endpoint'];
   if (endpoint !== undefined && !endpoint.startsWith('unix://'))
     throw new UsageError(`--container-runtime-endpoint must be unix:///path/to.sock, not "${endpoint}"`);
+  let evictionHard: ReturnType<typeof parseEvictionHard>;
+  try {
+    evictionHard = parseEvictionHard(v['eviction-hard']);
+  } catch (err) {
+    if (err instanceof ThresholdError) throw new UsageError(`--eviction-hard: ${err.message}`);
+    throw err;
+  }
+  let period: number;
+  try {
+    period = parseDuration(v['eviction-pressure-transition-period']);
+  } catch {
+    throw new UsageError(
+      `--eviction-pressure-transition-period must be a duration like 30s or 5m0s, not "${v['eviction-pressure-transition-period']}"`,
+    );
+  }
   return {
     dir: join(dataDir, 'agent'),
     nodeName: (v['node-name'] ?? hostname()).toLowerCase(),
@@ -125,5 +156,7 @@ export function kubeletSettings(
     ...(endpoint ? { runtimeEndpoint: endpoint } : {}),
     registriesFile: v['private-registry'],
     labels,
+    evictionHard,
+    evictionPressureTransitionMs: period,
   };
 }

@@ -26,6 +26,7 @@ import { PersistentVolumeBinder } from './pvbinder/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ReplicationControllerController } from './replicationcontroller/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
+import { RootCaCertPublisher } from './rootcacert/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { ServiceLoadBalancerController } from './servicelb/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
@@ -40,6 +41,8 @@ export interface ControllerSettings {
   podGC?: PodGcOptions;
   /** Where local-path volumes go on the nodes (default /var/lib/k8ts/storage). */
   storageRoot?: string;
+  /** The cluster CA (PEM) published as `kube-root-ca.crt` in every namespace. */
+  rootCA?: string;
 }
 
 export type ControllerFactory = (ctx: ControllerContext, settings: ControllerSettings) => Controller;
@@ -47,6 +50,7 @@ export type ControllerFactory = (ctx: ControllerContext, settings: ControllerSet
 /** Every controller, by name. Each folder under src/controllers/ adds its own here. */
 export const CONTROLLERS: Record<string, ControllerFactory> = {
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
+  'root-ca-cert-publisher': (ctx, s) => new RootCaCertPublisher(ctx, s.rootCA),
   replicaset: (ctx) => new ReplicaSetController(ctx),
   replicationcontroller: (ctx) => new ReplicationControllerController(ctx),
   deployment: (ctx) => new DeploymentController(ctx),

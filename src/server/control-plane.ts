@@ -74,7 +74,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       identity,
       log: (m) => opts.log(`controller-manager: ${m}`),
       ...(opts.controllers ? { enabled: opts.controllers } : {}),
-      ...(opts.controllerSettings ? { settings: opts.controllerSettings } : {}),
+      settings: { ...opts.controllerSettings, rootCA: api.pki.caCertPem },
     });
     running.push(
       manager.run(ac.signal).catch((err: unknown) => opts.log(`controller-manager: ${(err as Error).stack}`)),

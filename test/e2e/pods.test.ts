@@ -2,7 +2,7 @@
  * Real pods end to end: a `k8ts server` with its own kubelet runs pods as containers
  * through containerd, driven by the real kubectl. Covers networking to the pod IP,
  * crash-loop back-off, OOM kills, probes, volumes and environment, init containers,
- * preStop on deletion and a Deployment rollout. Skipped without root, containerd or
+ * sidecars (restartable init containers), preStop on deletion and a Deployment rollout. Skipped without root, containerd or
  * kubectl.
  */
 import assert from 'node:assert/strict';
@@ -428,5 +428,100 @@ spec:
     assert.equal(cstatus(p)['restartCount'], 0);
     const res = await fetch(`http://${status(p)['podIP']}:8080/`, { signal: AbortSignal.timeout(10_000) });
     assert.equal((await res.text()).trim(), 'hello from busybox');
+  });
+
+  test('a sidecar starts before the app, restarts when killed, and stops when a Job completes', async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: sidecars}
+spec:
+  volumes: [{name: work, emptyDir: {}}]
+  initContainers:
+  - name: side
+    image: ${BUSYBOX_IMAGE}
+    restartPolicy: Always
+    command: ["sh", "-c", "echo sidecar-up >> /work/log; sleep 3600 & echo $! > /tmp/pid; wait"]
+    volumeMounts: [{name: work, mountPath: /work}]
+  containers:
+  - name: app
+    image: ${BUSYBOX_IMAGE}
+    command: ["sh", "-c", "until grep -q sidecar-up /work/log; do sleep 0.2; done; echo app-saw-sidecar; sleep 3600"]
+    volumeMounts: [{name: work, mountPath: /work}]
+`);
+    const init = (x: Obj) => ((status(x)['initContainerStatuses'] as Obj[] | undefined) ?? [])[0] ?? {};
+    let p = await until(
+      'sidecars',
+      (x) => init(x)['ready'] === true && cstatus(x)['ready'] === true,
+      'sidecar and app ready',
+    );
+    assert.equal(init(p)['started'], true);
+    assert.ok((init(p)['state'] as Obj)['running'], 'the sidecar keeps running');
+    const row = await kubectl(['get', 'pod', 'sidecars', '--no-headers']);
+    assert.match(row.stdout, /^sidecars\s+2\/2\s+Running\s+0\s/);
+    for (
+      let i = 0;
+      i < 40 && !(await kubectl(['logs', 'sidecars', '-c', 'app'])).stdout.includes('app-saw-sidecar');
+      i++
+    )
+      await sleep(250);
+    assert.match((await kubectl(['logs', 'sidecars', '-c', 'app'])).stdout, /app-saw-sidecar/);
+    const firstId = init(p)['containerID'];
+    const kill = await kubectl([
+      'exec',
+      'sidecars',
+      '-c',
+      'side',
+      '--',
+      'sh',
+      '-c',
+      'kill -9 $(cat /tmp/pid)',
+    ]);
+    assert.equal(kill.code, 0, kill.stderr);
+    p = await until(
+      'sidecars',
+      (x) => init(x)['restartCount'] === 1 && init(x)['ready'] === true,
+      'sidecar restarted',
+    );
+    assert.notEqual(init(p)['containerID'], firstId);
+    assert.equal(cstatus(p)['restartCount'], 0, 'the app container was left alone');
+    assert.equal(status(p)['phase'], 'Running');
+    const after = await kubectl(['get', 'pod', 'sidecars', '--no-headers']);
+    assert.match(after.stdout, /^sidecars\s+2\/2\s+Running\s+1 \(/);
+    await kubectl(['delete', 'pod', 'sidecars', '--wait=false']);
+
+    await apply(`apiVersion: batch/v1
+kind: Job
+metadata: {name: with-sidecar}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 5
+      volumes: [{name: work, emptyDir: {}}]
+      initContainers:
+      - name: side
+        image: ${BUSYBOX_IMAGE}
+        restartPolicy: Always
+        command: ["sh", "-c", "trap 'exit 0' TERM; while true; do echo tick >> /work/log; sleep 1; done"]
+        volumeMounts: [{name: work, mountPath: /work}]
+      containers:
+      - name: app
+        image: ${BUSYBOX_IMAGE}
+        command: ["sh", "-c", "until grep -q tick /work/log; do sleep 0.2; done; echo done"]
+        volumeMounts: [{name: work, mountPath: /work}]
+`);
+    const done = await kubectl(['wait', '--for=condition=complete', 'job/with-sidecar', '--timeout=90s'], {
+      timeoutMs: 100_000,
+    });
+    assert.equal(done.code, 0, `job not complete: ${done.stderr}`);
+    const list = await kubectl(['get', 'pods', '-l', 'job-name=with-sidecar', '-o', 'json']);
+    const jp = ((JSON.parse(list.stdout) as Obj)['items'] as Obj[])[0] ?? {};
+    assert.equal(status(jp)['phase'], 'Succeeded');
+    assert.equal(terminated(jp)?.['exitCode'], 0);
+    const side = (init(jp)['state'] as Obj | undefined)?.['terminated'] as Obj | undefined;
+    assert.ok(side, `the sidecar was stopped: ${JSON.stringify(init(jp))}`);
+    assert.equal(init(jp)['restartCount'], 0, 'the stopped sidecar was not restarted');
+    await kubectl(['delete', 'job', 'with-sidecar', '--cascade=foreground', '--wait=false']);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Authentication: a client certificate signed by the cluster CA (CN is the user, O the
- * groups), or a bearer token from the static token file. Every authenticated user is
- * also in `system:authenticated`. No credentials: undefined (the caller answers 401).
+ * groups), or a bearer token: from the static token file, else a service account token
+ * (./service-account.ts). Every authenticated user is also in `system:authenticated`.
+ * No credentials: undefined (the caller answers 401).
  */
 
 import { timingSafeEqual } from 'node:crypto';
@@ -10,9 +11,13 @@ import { IN_PROCESS_USER } from '../../client/inprocess.js';
 import type { UserInfo } from '../../registry/types.js';
 import type { Req } from '../http/types.js';
 import { parseClientIdentity } from '../pki/index.js';
+import type { ServiceAccountAuthenticator } from './service-account.js';
 
 export class Authenticator {
-  constructor(private readonly tokens: Map<string, UserInfo> = new Map()) {}
+  constructor(
+    private readonly tokens: Map<string, UserInfo> = new Map(),
+    private readonly serviceAccounts?: ServiceAccountAuthenticator,
+  ) {}
 
   authenticate(req: Req): UserInfo | undefined | 'invalid' {
     const inProcess = (req as unknown as Record<symbol, UserInfo | undefined>)[IN_PROCESS_USER];
@@ -21,8 +26,11 @@ export class Authenticator {
     if (auth) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
       if (!m) return 'invalid';
-      const user = this.lookup(m[1]!);
-      return user ? withAuthenticated(user) : 'invalid';
+      const token = m[1] ?? '';
+      const user = this.lookup(token);
+      if (user) return withAuthenticated(user);
+      const sa = this.serviceAccounts?.authenticate(token);
+      return sa && 'user' in sa ? sa.user : 'invalid';
     }
     // The certificate is the connection's: read it once per TLS socket, not per request.
     const socket = ('stream' in req ? req.stream.session?.socket : req.socket) as TLSSocket | undefined;

@@ -1,9 +1,10 @@
 /**
  * Dispatches a resource request to its verb: the main resource, its status, scale,
- * binding, eviction and (namespaces) finalize subresources. Connect subresources (log,
+ * binding, eviction, (serviceaccounts) token and (namespaces) finalize subresources. Connect subresources (log,
  * exec, attach, portforward) belong to the kubelet and answer 404 until a node serves them.
  */
 import { Errors } from '../errors.js';
+import { requestToken } from '../serviceaccounts/token-request.js';
 import { bindPod } from './binding.js';
 import type { ResourceCall } from './context.js';
 import { evictPod } from './eviction.js';
@@ -23,6 +24,8 @@ export async function handleResource(call: ResourceCall): Promise<void> {
     if (sub === 'scale') return handleScale(call);
     if (sub === 'binding' && info.verb === 'create') return bindPod(call);
     if (sub === 'eviction' && info.verb === 'create') return evictPod(call);
+    if (sub === 'token' && info.verb === 'create' && store.info.plural === 'serviceaccounts')
+      return requestToken(call);
     if (sub === 'finalize' && store.info.plural === 'namespaces') return finalizeNamespace(call);
     if (sub === 'status') {
       if (info.verb === 'get') return getObject(call);

@@ -17,6 +17,14 @@ import { ApiEventRecorder } from '../../controllers/framework/recorder.js';
 import { ServiceProxy } from '../../proxy/proxy.js';
 import { ContainerdSupervisor } from '../containerd/supervisor.js';
 import { CriClient } from '../cri/client.js';
+import { EvictionManager } from '../eviction/manager.js';
+import { readNodeStats, readPodUsage } from '../eviction/stats.js';
+import {
+  DEFAULT_EVICTION_HARD,
+  hardReserve,
+  parseEvictionHard,
+  type Threshold,
+} from '../eviction/thresholds.js';
 import {
   createImageService,
   importImageArchives,
@@ -32,7 +40,7 @@ import { PodManager } from '../pods/manager.js';
 import { parseResolvConf } from '../pods/sandbox-config.js';
 import { createProbeService } from '../probes/index.js';
 import { KubeletServer } from '../server/server.js';
-import { createEnvService, createVolumeService } from '../volumes/index.js';
+import { createEnvService, createVolumeService, tokenRequester } from '../volumes/index.js';
 
 type Obj = Record<string, unknown>;
 
@@ -57,6 +65,10 @@ export interface KubeletOptions {
   tls: { certPem: string; keyPem: string; caPem: string };
   labels?: Record<string, string>;
   backoffScale?: number;
+  /** Hard eviction thresholds (default: upstream's); an empty list turns eviction off. */
+  evictionHard?: Threshold[];
+  /** How long a pressure condition outlives its thresholds (default 5 min). */
+  evictionPressureTransitionMs?: number;
   log: (m: string) => void;
 }
 
@@ -129,6 +141,7 @@ export class Kubelet {
       podsDir,
       objects,
       log: o.log,
+      requestToken: tokenRequester(o.client),
     });
     let nodeAllocatable = { cpu: String(machine.cpu), memory: String(machine.memoryBytes) };
     const env = createEnvService({
@@ -178,6 +191,25 @@ export class Kubelet {
       log: (m) => o.log(`server: ${m}`),
     });
     let networkReady = false;
+    // Node-pressure eviction: conditions go into the node's status, pods are evicted one at a time.
+    const podManager = pods;
+    const thresholds = o.evictionHard ?? parseEvictionHard(DEFAULT_EVICTION_HARD);
+    const eviction = new EvictionManager({
+      thresholds,
+      transitionPeriodMs: o.evictionPressureTransitionMs ?? 5 * 60_000,
+      readStats: () =>
+        readNodeStats({ nodefs: o.dir, imagefs: this.supervisor ? this.supervisor.layout.root : o.dir }),
+      readUsage: (s) => readPodUsage(cri, s),
+      pods: () => podManager.informer.cache.list(),
+      evict: (pod, req, s) => podManager.evict(pod.metadata?.uid ?? '', req, s),
+      events: sink,
+      node: () => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: o.nodeName, uid: o.nodeName } }),
+      onPressure: (p) => {
+        o.log(`kubelet: node pressure now [${[...p].join(', ')}]`);
+        void this.node?.beat().catch(() => undefined);
+      },
+      log: o.log,
+    });
     const node = new NodeAgent({
       client: o.client,
       identity: {
@@ -187,14 +219,19 @@ export class Kubelet {
         labels: o.labels ?? {},
       },
       machine,
+      evictionReserve: hardReserve(thresholds, machine.memoryBytes, machine.ephemeralStorageBytes),
       runtimeVersion: `${version.runtime_name}://${version.runtime_version}`,
-      health: () =>
-        networkReady
+      health: () => ({
+        memoryPressure: eviction.pressure.has('MemoryPressure'),
+        diskPressure: eviction.pressure.has('DiskPressure'),
+        pidPressure: eviction.pressure.has('PIDPressure'),
+        ...(networkReady
           ? {}
           : {
               notReady:
                 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
-            },
+            }),
+      }),
       images: async () => imageList(cri, signal),
       log: o.log,
     });
@@ -242,6 +279,7 @@ export class Kubelet {
     this.proxy.start();
     await node.beat().catch(() => undefined);
     this.running.push(pods.run(signal));
+    this.running.push(eviction.run(signal));
     o.log(`kubelet: node ${o.nodeName} ready (pods ${this.podCIDR}, kubelet port ${this.server.port})`);
   }
 

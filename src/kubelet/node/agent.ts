@@ -11,7 +11,13 @@ import { isAlreadyExists, isNotFound } from '../../client/errors.js';
 import type { KObject } from '../../registry/types.js';
 import { LEASE_NAMESPACE, leaseObject, statusNeedsUpdate } from '../simulated/node-status.js';
 import type { MachineFacts } from './machine.js';
-import { type NodeHealth, type NodeIdentity, nodeLabels, realNodeStatus } from './status.js';
+import {
+  type EvictionReserve,
+  type NodeHealth,
+  type NodeIdentity,
+  nodeLabels,
+  realNodeStatus,
+} from './status.js';
 
 type Obj = Record<string, unknown>;
 
@@ -25,6 +31,8 @@ export interface NodeAgentOptions {
   log: (m: string) => void;
   /** Taints to register with (e.g. none; a control-plane-only node would add NoSchedule). */
   taints?: Obj[];
+  /** Kept back from allocatable by the hard eviction thresholds (default 100Mi memory, 10 % disk). */
+  evictionReserve?: EvictionReserve;
   leaseRenewMs?: number;
   statusReportMs?: number;
 }
@@ -53,6 +61,7 @@ export class NodeAgent {
       await this.o.images().catch(() => []),
       Date.now(),
       current,
+      this.o.evictionReserve,
     );
   }
 

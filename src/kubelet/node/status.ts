@@ -1,6 +1,6 @@
 /**
  * The Node a real kubelet registers and the status it reports: capacity from the machine,
- * allocatable less the hard eviction thresholds (memory.available 100Mi, nodefs 10 %),
+ * allocatable less the hard eviction thresholds (by default memory.available 100Mi, nodefs 10 %),
  * conditions (Ready only when the runtime and the pod network are ready), addresses,
  * the kubelet's port, nodeInfo and the images present. Pure.
  */
@@ -9,7 +9,12 @@ import { rfc3339 } from '../simulated/time.js';
 import type { MachineFacts } from './machine.js';
 
 export const KUBELET_VERSION = 'v1.32.0-k8ts';
-const EVICTION_MEMORY = 100 * 1024 * 1024;
+
+/** What the hard eviction thresholds keep back from allocatable (memory.available, nodefs.available). */
+export interface EvictionReserve {
+  memoryBytes: number;
+  ephemeralStorageBytes: number;
+}
 
 type Obj = Record<string, unknown>;
 
@@ -25,6 +30,7 @@ export interface NodeHealth {
   notReady?: string;
   memoryPressure?: boolean;
   diskPressure?: boolean;
+  pidPressure?: boolean;
 }
 
 export function nodeLabels(name: string, extra: Record<string, string>): Record<string, string> {
@@ -39,7 +45,8 @@ export function nodeLabels(name: string, extra: Record<string, string>): Record<
 }
 
 function kib(bytes: number): string {
-  return `${Math.floor(bytes / 1024)}Ki`;
+  const k = Math.floor(bytes / 1024);
+  return k === 0 ? '0' : `${k}Ki`;
 }
 
 function conditions(h: NodeHealth): [string, string, string, string][] {
@@ -55,7 +62,9 @@ function conditions(h: NodeHealth): [string, string, string, string][] {
     h.diskPressure
       ? ['DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure']
       : ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
-    ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
+    h.pidPressure
+      ? ['PIDPressure', 'True', 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available']
+      : ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
     h.notReady
       ? ['Ready', 'False', 'KubeletNotReady', h.notReady]
       : ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
@@ -70,6 +79,7 @@ export function realNodeStatus(
   images: Obj[],
   now: number,
   current?: KObject,
+  reserve?: EvictionReserve,
 ): Obj {
   const prev = ((current?.['status'] as Obj | undefined)?.['conditions'] as Obj[] | undefined) ?? [];
   const ts = rfc3339(now);
@@ -83,8 +93,13 @@ export function realNodeStatus(
   };
   const allocatable = {
     ...capacity,
-    'ephemeral-storage': String(Math.floor(m.ephemeralStorageBytes * 0.9)),
-    memory: kib(Math.max(0, m.memoryBytes - EVICTION_MEMORY)),
+    'ephemeral-storage': String(
+      Math.max(
+        0,
+        m.ephemeralStorageBytes - (reserve?.ephemeralStorageBytes ?? m.ephemeralStorageBytes * 0.1),
+      ),
+    ),
+    memory: kib(Math.max(0, m.memoryBytes - (reserve?.memoryBytes ?? 100 * 1024 * 1024))),
   };
   return {
     capacity,

@@ -1,8 +1,10 @@
 /**
  * Stopping and removing what runs for a pod: one container (Killing event, preStop hook
  * within the grace period, then StopContainer with what is left of it, at least 2 s as
- * upstream), all of a pod's containers at once, its sandboxes, and finally removing every
- * runtime object, volume and file the pod had.
+ * upstream), all of a pod's containers (preStop hooks at once; regular containers stop
+ * first, then sidecars in reverse spec order, each waiting at most its grace period for
+ * its turn), its sandboxes, and finally removing every runtime object, volume and file
+ * the pod had.
  */
 import { rm } from 'node:fs/promises';
 import type { KObject } from '../../registry/types.js';
@@ -13,6 +15,7 @@ import { runHook } from './hooks.js';
 import type { PodState } from './pod-state.js';
 import type { PodRuntimeView } from './runtime-view.js';
 import { podLogDir } from './sandbox-config.js';
+import { terminationWaits } from './sidecars.js';
 
 const MIN_GRACE_S = 2;
 
@@ -35,6 +38,8 @@ export async function killContainer(
   state: PodState | undefined,
   reason: string | undefined,
   signal: AbortSignal,
+  /** Resolves when this container may stop (termination order); waited for at most graceS. */
+  turn?: Promise<void>,
 ): Promise<void> {
   state?.killedByKubelet.add(id);
   const started = Date.now();
@@ -45,6 +50,7 @@ export async function killContainer(
     const problem = await runHook(ctx.cri, preStop, spec, id, podIP, graceS * 1000);
     if (problem && pod) ctx.events(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${problem}`);
   }
+  if (turn) await waitAtMost(turn, graceS * 1000 - (Date.now() - started), signal);
   const left = Math.max(MIN_GRACE_S, Math.ceil(graceS - (Date.now() - started) / 1000));
   await ctx.cri
     .stopContainer(id, graceS <= 0 ? 0 : left, callOpts(signal, (left + 30) * 1000))
@@ -53,7 +59,62 @@ export async function killContainer(
     });
 }
 
-/** Stops every running container of the pod concurrently, then its sandboxes. */
+async function waitAtMost(p: Promise<void>, ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  await Promise.race([
+    p,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]);
+  clearTimeout(timer);
+  if (onAbort) signal.removeEventListener('abort', onAbort);
+}
+
+/**
+ * Stops the given containers of a pod concurrently in termination order: regular ones at
+ * once, each sidecar after the regular ones and the sidecars after it have stopped.
+ */
+export async function killContainers(
+  ctx: PodContext,
+  pod: KObject | undefined,
+  targets: { name: string; id: string }[],
+  graceS: number,
+  podIP: string,
+  state: PodState | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  const spec = (pod?.['spec'] as Obj | undefined) ?? {};
+  const waits = terminationWaits(
+    spec,
+    targets.map((t) => t.name),
+  );
+  const done = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  for (const t of targets) {
+    if (done.has(t.name)) continue;
+    let resolve = (): void => undefined;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    done.set(t.name, { promise, resolve });
+  }
+  const stops = targets.map(async (t) => {
+    const before = (waits.get(t.name) ?? []).map((n) => done.get(n)?.promise ?? Promise.resolve());
+    const turn = before.length > 0 ? Promise.all(before).then(() => undefined) : undefined;
+    try {
+      await killContainer(ctx, pod, t.name, t.id, graceS, podIP, state, undefined, signal, turn);
+    } finally {
+      done.get(t.name)?.resolve();
+    }
+  });
+  await Promise.all(stops);
+}
+
+/** Stops every running container of the pod (in termination order), then its sandboxes. */
 export async function killPod(
   ctx: PodContext,
   pod: KObject | undefined,
@@ -64,14 +125,14 @@ export async function killPod(
 ): Promise<void> {
   if (!view) return;
   const podIP = view.sandboxes[0] ? (state?.sandboxIPs.get(view.sandboxes[0].id) ?? '') : '';
-  const running: Promise<void>[] = [];
+  const targets: { name: string; id: string }[] = [];
   for (const [name, list] of view.containers) {
     for (const c of list) {
       if (c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED')
-        running.push(killContainer(ctx, pod, name, c.id, graceS, podIP, state, undefined, signal));
+        targets.push({ name, id: c.id });
     }
   }
-  await Promise.all(running);
+  await killContainers(ctx, pod, targets, graceS, podIP, state, signal);
   for (const s of view.sandboxes)
     if (s.state === 'SANDBOX_READY')
       await ctx.cri.stopPodSandbox(s.id, callOpts(signal)).catch((err: unknown) => {

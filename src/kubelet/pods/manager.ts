@@ -198,4 +198,44 @@ export class PodManager implements PodLookup {
     if (!sb) return { code: 400, message: `pod ${pod} has no running sandbox` };
     return { sandboxId: sb.id, podIP: this.states.get(uid)?.sandboxIPs.get(sb.id) ?? '' };
   }
+
+  /**
+   * Node-pressure eviction: stops the pod's containers within `graceS` seconds and makes
+   * the pod Failed for good with `reason` and `message`, adding `condition` (its
+   * DisruptionTarget) to its status. False when the pod is not on this node, is being
+   * deleted or has finished already.
+   */
+  async evict(
+    uid: string,
+    e: { reason: string; message: string; graceS: number; condition: Obj },
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    let pod = this.podByUid(uid);
+    if (!pod || pod.metadata?.deletionTimestamp || this.states.get(uid)?.terminal) return false;
+    const state = this.states.get(uid) ?? new PodState(Date.now());
+    this.states.set(uid, state);
+    state.terminal = { phase: 'Failed', reason: e.reason, message: e.message };
+    // The terminal path of a sync stops everything with the pod's grace period: this one.
+    const spec = { ...(pod['spec'] as Obj | undefined), terminationGracePeriodSeconds: e.graceS };
+    const view = await this.syncer.relistPod(uid, signal);
+    const res = await this.syncer.sync({ ...pod, spec }, view, state, signal);
+    const conds = ((res.status['conditions'] as Obj[] | undefined) ?? []).filter(
+      (c) => c['type'] !== e.condition['type'],
+    );
+    const status = { ...res.status, conditions: [...conds, e.condition] };
+    for (let attempt = 0; attempt < 5 && pod; attempt++) {
+      try {
+        await this.writeStatus(pod, state, status);
+        break;
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+        const fresh: KObject | undefined = await this.api
+          .get(pod.metadata?.namespace, pod.metadata?.name ?? '')
+          .catch(() => undefined);
+        pod = fresh;
+      }
+    }
+    this.queue.add(uid);
+    return true;
+  }
 }

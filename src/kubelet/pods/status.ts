@@ -1,7 +1,8 @@
 /**
  * The PodStatus a real kubelet reports, from what the runtime holds and what the pod
- * worker knows: phase (upstream's rules: init containers first; then running, restarting
- * or finished containers by restartPolicy), the kubelet's conditions, init and app
+ * worker knows: phase (upstream's rules: init containers first, sidecars started; then
+ * running, restarting or finished containers by restartPolicy; a sidecar's exit never
+ * decides it), the kubelet's conditions (sidecars count for readiness), init and app
  * container statuses (state, lastState, ready, started, restartCount, image, imageID,
  * containerID), pod and host IPs, start time and the QoS class the API server set.
  * Others' conditions are kept and unchanged conditions keep their transition times. Pure.
@@ -9,6 +10,7 @@
 import type { KObject } from '../../registry/types.js';
 import { rfc3339 } from '../simulated/time.js';
 import type { Instance } from './runtime-view.js';
+import { isSidecar } from './sidecars.js';
 
 type Obj = Record<string, unknown>;
 
@@ -85,29 +87,73 @@ function containerStatus(v: ContainerView, podInitializing: boolean): Obj {
   return out;
 }
 
-function initDone(v: ContainerView): boolean {
-  return v.current?.state === 'CONTAINER_EXITED' && v.current.exitCode === 0 && !v.waiting;
+/** The API state a view shows: waiting, running or terminated (exit code). */
+function shown(v: ContainerView): { state: 'waiting' | 'running' | 'terminated'; exitCode: number } {
+  const cur = v.current;
+  if (v.waiting || !cur) return { state: 'waiting', exitCode: 0 };
+  if (cur.state === 'CONTAINER_RUNNING') return { state: 'running', exitCode: 0 };
+  if (cur.state === 'CONTAINER_EXITED') return { state: 'terminated', exitCode: cur.exitCode };
+  return { state: 'waiting', exitCode: 0 };
 }
 
-/** Upstream's phase rules. */
+/** The exit code of the last termination a waiting view shows, if any. */
+function lastExit(v: ContainerView): number | undefined {
+  if (v.waiting && v.current?.state === 'CONTAINER_EXITED') return v.current.exitCode;
+  return v.previous?.state === 'CONTAINER_EXITED' ? v.previous.exitCode : undefined;
+}
+
+/** A sidecar: an init container with restartPolicy Always. */
+function sidecar(v: ContainerView): boolean {
+  return v.init && isSidecar(v.spec);
+}
+
+/** Done for initialization: a regular init container completed, a sidecar started. */
+function initDone(v: ContainerView): boolean {
+  if (sidecar(v)) return v.started && shown(v).state === 'running';
+  const s = shown(v);
+  return s.state === 'terminated' && s.exitCode === 0;
+}
+
+/** Upstream's phase rules, sidecars included (their exits never decide the phase). */
 export function computePhase(pod: KObject, containers: ContainerView[]): string {
   const policy = String((pod['spec'] as Obj | undefined)?.['restartPolicy'] ?? 'Always');
-  const inits = containers.filter((c) => c.init);
-  const mains = containers.filter((c) => !c.init);
-  const initFailed = inits.some((c) => c.current?.state === 'CONTAINER_EXITED' && c.current.exitCode !== 0);
-  if (inits.some((c) => !initDone(c))) return initFailed && policy === 'Never' ? 'Failed' : 'Pending';
+  let pendingInit = 0;
+  let pendingSidecars = 0;
+  let failedInit = 0;
+  for (const c of containers.filter((x) => x.init && !sidecar(x))) {
+    const s = shown(c);
+    if (s.state === 'terminated') {
+      if (s.exitCode !== 0) failedInit++;
+    } else if (s.state === 'waiting' && lastExit(c) !== undefined) {
+      if (lastExit(c) !== 0) failedInit++;
+    } else pendingInit++;
+  }
   let running = 0;
   let waiting = 0;
   let stopped = 0;
   let succeeded = 0;
-  for (const c of mains) {
-    const s = c.current?.state;
-    if (s === 'CONTAINER_RUNNING' && !c.waiting) running++;
-    else if (s === 'CONTAINER_EXITED') {
-      stopped++;
-      if (c.current?.exitCode === 0) succeeded++;
-    } else waiting++;
+  for (const c of containers.filter(sidecar)) {
+    const s = shown(c);
+    if (s.state === 'running') {
+      if (!c.started) pendingSidecars++;
+      running++;
+    } else if (s.state === 'waiting' && lastExit(c) === undefined) {
+      pendingSidecars++;
+      waiting++;
+    }
   }
+  const mains = containers.filter((c) => !c.init);
+  for (const c of mains) {
+    const s = shown(c);
+    if (s.state === 'running') running++;
+    else if (s.state === 'terminated') {
+      stopped++;
+      if (s.exitCode === 0) succeeded++;
+    } else if (s.state === 'waiting' && lastExit(c) !== undefined) stopped++;
+    else waiting++;
+  }
+  if (failedInit > 0 && policy === 'Never') return 'Failed';
+  if (pendingInit > 0 || (pendingSidecars > 0 && stopped !== mains.length)) return 'Pending';
   if (waiting > 0) return 'Pending';
   if (running > 0) return 'Running';
   if (stopped > 0) {
@@ -129,9 +175,14 @@ interface Cond {
 function conditions(inp: StatusInputs, phase: string): Cond[] {
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const pendingInit = inp.containers.filter((c) => c.init && !initDone(c)).map((c) => String(c.spec['name']));
-  const unready = inp.containers.filter((c) => !c.init && !c.ready).map((c) => String(c.spec['name']));
+  // Sidecars first, then the regular containers, as upstream lists them.
+  const unready = [...inp.containers.filter(sidecar), ...inp.containers.filter((c) => !c.init)]
+    .filter((c) => !c.ready)
+    .map((c) => String(c.spec['name']));
+  // A regular container that has run means the pod initialized before (sidecars restarting).
+  const regularStarted = inp.containers.some((c) => !c.init && shown(c).state !== 'waiting');
   const initialized: Cond =
-    pendingInit.length === 0
+    pendingInit.length === 0 || regularStarted
       ? { type: 'Initialized', status: 'True', ...(phase === 'Succeeded' ? { reason: 'PodCompleted' } : {}) }
       : {
           type: 'Initialized',
@@ -199,7 +250,9 @@ export function podStatus(inp: StatusInputs): Obj {
       ...(c.message ? { message: c.message } : {}),
     });
   }
-  const podInitializing = inp.containers.some((c) => c.init && !initDone(c));
+  const podInitializing =
+    inp.containers.some((c) => c.init && !initDone(c)) &&
+    !inp.containers.some((c) => !c.init && shown(c).state !== 'waiting');
   const status: Obj = {
     phase,
     conditions: conds,

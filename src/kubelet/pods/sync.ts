@@ -3,9 +3,12 @@
  * it and what the runtime holds, make the runtime match and return the status to write.
  * Deleted pods are stopped (preStop, grace period) and reported for final deletion;
  * terminal pods are stopped and never restarted; otherwise volumes are set up, a sandbox
- * is made ready (re-created when it died), init containers run one at a time in order,
- * then app containers start, and exited containers restart by restartPolicy under
- * crash-loop back-off. Probe-requested kills happen here too.
+ * is made ready (re-created when it died), init containers run one at a time in order
+ * (a sidecar, restartPolicy Always, only has to start; it is kept running and restarted
+ * whenever it exits), then app containers start, and exited containers restart by
+ * restartPolicy under crash-loop back-off. When a non-Always pod's regular containers are
+ * all done, its sidecars are stopped (in reverse order) and not restarted. Probe-requested
+ * kills happen here too.
  */
 import { mkdir } from 'node:fs/promises';
 import type { KObject } from '../../registry/types.js';
@@ -14,11 +17,12 @@ import { podRef } from '../pod-ref.js';
 import { callOpts, type PodContext } from './context.js';
 import { type Obj, type PodVolumes, VolumeSetupError } from './deps.js';
 import { terminationMessage, writeHosts } from './files.js';
-import { killContainer, killPod } from './kill.js';
+import { killContainer, killContainers, killPod } from './kill.js';
 import { POD_UID } from './labels.js';
 import { goDuration, type PodState } from './pod-state.js';
 import { groupByPod, type Instance, instanceOf, type PodRuntimeView } from './runtime-view.js';
 import { dnsConfig, podLogDir, sandboxConfig, spec } from './sandbox-config.js';
+import { isSidecar, planInit, regularDone, type Seen } from './sidecars.js';
 import { startContainer } from './start.js';
 import { type ContainerView, podStatus } from './status.js';
 
@@ -114,9 +118,10 @@ export class PodSyncer {
       }
       const running = current?.state === 'CONTAINER_RUNNING';
       const waiting = state.waiting.get(name);
-      const ready = init
-        ? current?.state === 'CONTAINER_EXITED' && current.exitCode === 0
-        : running && this.ctx.probes.isReady(uid, name, current.id);
+      const ready =
+        init && !isSidecar(c)
+          ? current?.state === 'CONTAINER_EXITED' && current.exitCode === 0
+          : running && this.ctx.probes.isReady(uid, name, current.id);
       const started = running && this.ctx.probes.isStarted(uid, name, current.id);
       out.push({
         spec: c,
@@ -270,7 +275,11 @@ export class PodSyncer {
     const status = await this.status(pod, view, state, signal, changed ? undefined : inst);
     const ph = String(status['phase']);
     const running: { podUid: string; containerName: string; containerId: string; startedAt: number }[] = [];
-    for (const c of (status['containerStatuses'] as Obj[] | undefined) ?? []) {
+    const probed = [
+      ...((status['initContainerStatuses'] as Obj[] | undefined) ?? []),
+      ...((status['containerStatuses'] as Obj[] | undefined) ?? []),
+    ];
+    for (const c of probed) {
       const r = (c['state'] as Obj | undefined)?.['running'] as Obj | undefined;
       const cid = String(c['containerID'] ?? '').replace('containerd://', '');
       if (r)
@@ -360,21 +369,72 @@ export class PodSyncer {
       );
       return true;
     };
-    for (const c of (s['initContainers'] as Obj[] | undefined) ?? []) {
-      const name = String(c['name']);
+    const uid = pod.metadata?.uid ?? '';
+    const inits = (s['initContainers'] as Obj[] | undefined) ?? [];
+    const regular = (s['containers'] as Obj[] | undefined) ?? [];
+    const seen = (name: string): Seen | undefined => {
       const cur = inst.get(name)?.current;
-      if (cur?.state === 'CONTAINER_RUNNING') return false;
-      if (cur?.state === 'CONTAINER_EXITED' && cur.exitCode === 0) continue;
-      if (cur?.state === 'CONTAINER_EXITED') {
-        if (policy === 'Never' || blocked(name)) return false;
-        await start(c, cur.attempt + 1);
-        return true;
-      }
-      await start(c, cur ? cur.attempt + 1 : 0);
+      if (!cur) return undefined;
+      const state =
+        cur.state === 'CONTAINER_RUNNING'
+          ? 'running'
+          : cur.state === 'CONTAINER_EXITED'
+            ? 'exited'
+            : 'created';
+      const started = state === 'running' && this.ctx.probes.isStarted(uid, name, cur.id);
+      return { state, exitCode: cur.exitCode, started };
+    };
+    const graceS = Number(s['terminationGracePeriodSeconds'] ?? 30);
+    if (regularDone(regular, seen, policy)) {
+      // The pod's work is done: stop its sidecars (last first) and restart none.
+      const targets = inits
+        .filter(isSidecar)
+        .map((c) => ({ name: String(c['name']), id: inst.get(String(c['name']))?.current }))
+        .filter((t) => t.id?.state === 'CONTAINER_RUNNING' || t.id?.state === 'CONTAINER_CREATED')
+        .map((t) => ({ name: t.name, id: t.id?.id ?? '' }));
+      if (targets.length === 0) return false;
+      await killContainers(this.ctx, pod, targets, graceS, sb.podIP, state, signal);
       return true;
     }
+    const plan = planInit(inits, regular, seen, policy);
     let changed = false;
-    for (const c of (s['containers'] as Obj[] | undefined) ?? []) {
+    for (const c of inits) {
+      const name = String(c['name']);
+      const cur = inst.get(name)?.current;
+      if (!isSidecar(c) || cur?.state !== 'CONTAINER_RUNNING') continue;
+      const why = state.killRequests.get(cur.id);
+      if (!why) continue;
+      state.killRequests.delete(cur.id);
+      await killContainer(
+        this.ctx,
+        pod,
+        name,
+        cur.id,
+        graceS,
+        sb.podIP,
+        state,
+        `Container ${name} ${why}, will be restarted`,
+        signal,
+      );
+      changed = true;
+    }
+    if (plan.failed) return changed;
+    for (const i of plan.start) {
+      const c = inits[i] ?? {};
+      const name = String(c['name']);
+      const cur = inst.get(name)?.current;
+      if (cur?.state === 'CONTAINER_EXITED' || cur?.state === 'CONTAINER_RUNNING') {
+        if (cur.state === 'CONTAINER_RUNNING' || blocked(name)) {
+          // A regular init container that cannot start yet holds everything after it.
+          if (!isSidecar(c)) return changed;
+          continue;
+        }
+        await start(c, cur.attempt + 1);
+      } else await start(c, cur ? cur.attempt + 1 : 0);
+      changed = true;
+    }
+    if (!plan.initialized) return changed;
+    for (const c of regular) {
       const name = String(c['name']);
       const cur = inst.get(name)?.current;
       if (cur?.state === 'CONTAINER_RUNNING') {

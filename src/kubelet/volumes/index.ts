@@ -3,4 +3,5 @@
  * only; see volumes.ts and env.ts.
  */
 export { createEnvService, type EnvOptions } from './env.js';
+export { tokenRequester } from './token-request.js';
 export { createVolumeService, type VolumeOptions } from './volumes.js';

@@ -1,5 +1,6 @@
 /**
- * Resource admission on create, after namespace lifecycle: LimitRanger (default requests
+ * Resource admission on create, after namespace lifecycle: ServiceAccount (pods get their
+ * service account and API access volume, ./service-account.ts), LimitRanger (default requests
  * and limits of a pod's containers, then min/max/ratio checks of pods and claims) and
  * ResourceQuota (a create that would take a quota past its hard limits is refused with
  * 403 Forbidden; otherwise the charge is written to the quota's status.used before the
@@ -14,6 +15,7 @@ import type { KObject, RequestContext, ResourceDef } from '../types.js';
 import { aggregate, applyPodDefaults, validateClaimLimits, validatePodLimits } from './limit-range.js';
 import { fromResourceList, type ResourceList, toResourceList } from './quantity.js';
 import { charge, podConstraintError, quotaCovers, tracks, usageOf } from './quota-usage.js';
+import { admitPodServiceAccount, serviceAccountOf } from './service-account.js';
 
 /** What admission needs from the registry: its stores. */
 export interface AdmissionStores {
@@ -58,6 +60,11 @@ export async function admitResources(
   if (op !== 'create' || !def.info.namespaced) return;
   const ns = obj.metadata?.namespace ?? '';
   const { group, plural } = def.info;
+  if (group === '' && plural === 'pods') {
+    const accounts = stores.get('', 'v1', 'serviceaccounts');
+    const account = accounts?.cache.objects.get(accounts.key(ns, serviceAccountOf(obj)));
+    admitPodServiceAccount(obj, account);
+  }
   if (group === '' && (plural === 'pods' || plural === 'persistentvolumeclaims')) {
     const ranges = inNamespace(stores.get('', 'v1', 'limitranges'), ns);
     if (ranges.length > 0) {

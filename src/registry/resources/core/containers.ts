@@ -1,9 +1,49 @@
-/** Validation of the containers of a pod spec (Pods and pod templates). Pure. */
+/**
+ * Validation of the containers of a pod spec (Pods and pod templates): names, images,
+ * ports, and container restartPolicy (sidecars). Pure.
+ */
 import type { FieldError } from '../../../api/validation/index.js';
 
 type Obj = Record<string, unknown>;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const INIT_ONLY_WITH_ALWAYS = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'];
+
+/**
+ * A container's restartPolicy: only `Always`, only on init containers (a sidecar). Init
+ * containers that are not sidecars may not have lifecycle hooks or probes.
+ */
+function restartPolicyErrors(c: Obj, p: string, init: boolean): FieldError[] {
+  const rp = c['restartPolicy'];
+  if (!init) {
+    if (rp === undefined || rp === null) return [];
+    return [
+      {
+        type: 'FieldValueForbidden',
+        field: `${p}.restartPolicy`,
+        detail: 'may not be set for non-init containers',
+      },
+    ];
+  }
+  const errs: FieldError[] = [];
+  if (rp !== undefined && rp !== null && rp !== 'Always')
+    errs.push({
+      type: 'FieldValueNotSupported',
+      field: `${p}.restartPolicy`,
+      value: rp,
+      detail: 'supported values: "Always"',
+    });
+  if (rp !== 'Always')
+    for (const f of INIT_ONLY_WITH_ALWAYS)
+      if (c[f] !== undefined && c[f] !== null)
+        errs.push({
+          type: 'FieldValueForbidden',
+          field: `${p}.${f}`,
+          detail: 'may not be set for init containers without restartPolicy=Always',
+        });
+  return errs;
+}
 
 export function validateContainers(spec: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -37,6 +77,7 @@ export function validateContainers(spec: Obj, path: string): FieldError[] {
       if (typeof co['image'] !== 'string' || co['image'].trim() === '') {
         errs.push({ type: 'FieldValueRequired', field: `${p}.image`, detail: '' });
       }
+      errs.push(...restartPolicyErrors(co, p, list === 'initContainers'));
       const ports = co['ports'];
       if (Array.isArray(ports)) {
         ports.forEach((port: unknown, j) => {

@@ -1,14 +1,20 @@
-/** kubectl's pod columns: READY, STATUS (with waiting/terminated reasons), RESTARTS, AGE; -o wide adds IP and NODE. */
+/**
+ * kubectl's pod columns: READY (sidecars included), STATUS (with init, waiting and
+ * terminated reasons), RESTARTS, AGE; -o wide adds IP and NODE.
+ */
 import { age } from '../../printers/age.js';
 import { col, printer } from '../../printers/columns.js';
 import type { KObject } from '../../types.js';
 
 type Obj = Record<string, unknown>;
 type ContainerStatus = {
+  name?: string;
   ready?: boolean;
+  started?: boolean;
   restartCount?: number;
   state?: {
     waiting?: { reason?: string };
+    running?: Obj;
     terminated?: { reason?: string; exitCode?: number; signal?: number };
   };
   lastState?: { terminated?: { finishedAt?: string } };
@@ -19,50 +25,115 @@ function statuses(o: KObject, key: string): ContainerStatus[] {
   return Array.isArray(s) ? (s as ContainerStatus[]) : [];
 }
 
-/** The STATUS column: the pod phase refined by container states, as kubectl prints it. */
-export function podStatusReason(o: KObject): string {
+function specList(o: KObject, key: string): Obj[] {
+  const l = (o['spec'] as Obj | undefined)?.[key];
+  return Array.isArray(l) ? (l as Obj[]) : [];
+}
+
+interface Summary {
+  ready: number;
+  total: number;
+  reason: string;
+  restarts: number;
+  /** RFC 3339 time of the last restart (a container's last termination), if any. */
+  lastRestart?: string;
+}
+
+/**
+ * kubectl's pod summary: READY counts regular containers and sidecars (init containers
+ * with restartPolicy Always) that are ready and running; STATUS is the phase refined by
+ * init and container states; RESTARTS counts every container's restarts while the pod
+ * initializes, then only sidecars' and regular containers'.
+ */
+export function podSummary(o: KObject): Summary {
   const status = (o['status'] ?? {}) as Obj;
   let reason = (status['reason'] as string) || (status['phase'] as string) || 'Pending';
+  for (const c of (status['conditions'] as Obj[] | undefined) ?? [])
+    if (c['type'] === 'PodScheduled' && c['reason'] === 'SchedulingGated') reason = 'SchedulingGated';
+  const initSpecs = specList(o, 'initContainers');
+  const sidecars = new Set(
+    initSpecs.filter((c) => c['restartPolicy'] === 'Always').map((c) => String(c['name'])),
+  );
+  const total = specList(o, 'containers').length + sidecars.size;
+  let ready = 0;
+  let restarts = 0;
+  let sidecarRestarts = 0;
+  let last: string | undefined;
+  let sidecarLast: string | undefined;
+  const later = (a: string | undefined, b: string | undefined) => (b && (!a || b > a) ? b : a);
+  let initializing = false;
   const init = statuses(o, 'initContainerStatuses');
-  const initCount =
-    ((o['spec'] as Obj | undefined)?.['initContainers'] as unknown[] | undefined)?.length ?? 0;
   for (let i = 0; i < init.length; i++) {
-    const st = init[i]!.state;
+    const c = init[i] ?? {};
+    const sidecar = sidecars.has(String(c.name));
+    restarts += c.restartCount ?? 0;
+    last = later(last, c.lastState?.terminated?.finishedAt);
+    if (sidecar) {
+      sidecarRestarts += c.restartCount ?? 0;
+      sidecarLast = later(sidecarLast, c.lastState?.terminated?.finishedAt);
+    }
+    const st = c.state;
     if (st?.terminated && st.terminated.exitCode === 0) continue;
-    if (st?.terminated) reason = `Init:${st.terminated.reason || `ExitCode:${st.terminated.exitCode}`}`;
-    else if (st?.waiting?.reason && st.waiting.reason !== 'PodInitializing')
+    if (sidecar && c.started) {
+      if (c.ready) ready++;
+      continue;
+    }
+    if (st?.terminated) {
+      const t = st.terminated;
+      reason = t.reason
+        ? `Init:${t.reason}`
+        : t.signal
+          ? `Init:Signal:${t.signal}`
+          : `Init:ExitCode:${t.exitCode}`;
+    } else if (st?.waiting?.reason && st.waiting.reason !== 'PodInitializing')
       reason = `Init:${st.waiting.reason}`;
-    else reason = `Init:${i}/${initCount}`;
-    return o.metadata?.deletionTimestamp ? 'Terminating' : reason;
+    else reason = `Init:${i}/${initSpecs.length}`;
+    initializing = true;
+    break;
   }
-  for (const c of statuses(o, 'containerStatuses').slice().reverse()) {
-    if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
-    else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-    else if (c.state?.terminated) {
-      reason = c.state.terminated.signal
-        ? `Signal:${c.state.terminated.signal}`
-        : `ExitCode:${c.state.terminated.exitCode}`;
+  const initialized = ((status['conditions'] as Obj[] | undefined) ?? []).some(
+    (c) => c['type'] === 'Initialized' && c['status'] === 'True',
+  );
+  if (!initializing || initialized) {
+    restarts = sidecarRestarts;
+    last = sidecarLast;
+    let hasRunning = false;
+    for (const c of statuses(o, 'containerStatuses').slice().reverse()) {
+      restarts += c.restartCount ?? 0;
+      last = later(last, c.lastState?.terminated?.finishedAt);
+      const t = c.state?.terminated;
+      if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
+      else if (t?.reason) reason = t.reason;
+      else if (t) reason = t.signal ? `Signal:${t.signal}` : `ExitCode:${t.exitCode}`;
+      else if (c.ready && c.state?.running) {
+        hasRunning = true;
+        ready++;
+      }
+    }
+    if (reason === 'Completed' && hasRunning) {
+      const readyCond = ((status['conditions'] as Obj[] | undefined) ?? []).some(
+        (c) => c['type'] === 'Ready' && c['status'] === 'True',
+      );
+      reason = readyCond ? 'Running' : 'NotReady';
     }
   }
-  if (o.metadata?.deletionTimestamp) reason = status['reason'] === 'NodeLost' ? 'Unknown' : 'Terminating';
-  return reason;
+  const phase = status['phase'];
+  if (o.metadata?.deletionTimestamp && status['reason'] === 'NodeLost') reason = 'Unknown';
+  else if (o.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed')
+    reason = 'Terminating';
+  return { ready, total, reason, restarts, ...(last ? { lastRestart: last } : {}) };
 }
 
 function ready(o: KObject): string {
-  const total = ((o['spec'] as Obj | undefined)?.['containers'] as unknown[] | undefined)?.length ?? 0;
-  const n = statuses(o, 'containerStatuses').filter((c) => c.ready).length;
-  return `${n}/${total}`;
+  const s = podSummary(o);
+  return `${s.ready}/${s.total}`;
 }
 
 function restarts(o: KObject, now: number): string {
-  let count = 0;
-  let last: string | undefined;
-  for (const c of statuses(o, 'containerStatuses')) {
-    count += c.restartCount ?? 0;
-    const fin = c.lastState?.terminated?.finishedAt;
-    if (fin && (!last || fin > last)) last = fin;
-  }
-  return count > 0 && last ? `${count} (${age(last, now)} ago)` : String(count);
+  const s = podSummary(o);
+  return s.restarts > 0 && s.lastRestart
+    ? `${s.restarts} (${age(s.lastRestart, now)} ago)`
+    : String(s.restarts);
 }
 
 const str = (o: KObject, f: (s: Obj) => unknown): string => {
@@ -78,7 +149,7 @@ export const POD_PRINTER = printer(
     },
     {
       column: col('Status', 'string', 'The aggregate status of the containers in this pod.'),
-      cell: podStatusReason,
+      cell: (o) => podSummary(o).reason,
     },
     {
       column: col(

@@ -1,0 +1,161 @@
+/**
+ * The eviction manager (upstream's pkg/kubelet/eviction, hard thresholds only): every
+ * monitoring interval (10 s) it observes the node's signals, keeps the pressure
+ * conditions (with the transition period), records NodeHasInsufficientMemory and the like
+ * on the node and tells the node agent about changes; when a
+ * threshold is met it records EvictionThresholdMet on the node, ranks the active pods
+ * for the starved resource and evicts the first one that can be evicted, with grace
+ * period 0, an Evicted event and the upstream message. At most one pod per interval.
+ * Stats, pods and the act of evicting are injected, so the loop is testable alone.
+ */
+import type { KObject } from '../../registry/types.js';
+import { rfc3339 } from '../simulated/time.js';
+import { disruptionTarget, EVICTED_REASON, evictionMessage } from './message.js';
+import { PressureTracker } from './pressure.js';
+import { type PodUsage, rankPods } from './rank.js';
+import {
+  type NodeStats,
+  observe,
+  type Pressure,
+  pressureOf,
+  starvedResource,
+  thresholdsMet,
+} from './signals.js';
+import type { Threshold } from './thresholds.js';
+
+type Obj = Record<string, unknown>;
+
+/** What an eviction asks of the pod worker. */
+export interface EvictRequest {
+  reason: string;
+  message: string;
+  graceS: number;
+  /** The DisruptionTarget condition to add to the pod's status. */
+  condition: Obj;
+}
+
+export interface EvictionManagerOptions {
+  thresholds: readonly Threshold[];
+  transitionPeriodMs: number;
+  monitoringMs?: number;
+  readStats: () => Promise<NodeStats>;
+  /** Use by pod uid. */
+  readUsage: (signal: AbortSignal) => Promise<Map<string, PodUsage>>;
+  /** The pods bound to this node. */
+  pods: () => KObject[];
+  /** Stops the pod and marks it evicted; false when it could not (gone, already stopping). */
+  evict: (pod: KObject, req: EvictRequest, signal: AbortSignal) => Promise<boolean>;
+  events: (obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string) => void;
+  node: () => KObject;
+  /** Called when the set of pressure conditions in force changed. */
+  onPressure: (p: ReadonlySet<Pressure>) => void;
+  log: (m: string) => void;
+  now?: () => number;
+}
+
+const PRESSURES: Pressure[] = ['MemoryPressure', 'DiskPressure', 'PIDPressure'];
+
+/** The node events of a condition going True and going False. */
+const TRANSITION_REASONS: Record<Pressure, [string, string]> = {
+  MemoryPressure: ['NodeHasInsufficientMemory', 'NodeHasSufficientMemory'],
+  DiskPressure: ['NodeHasDiskPressure', 'NodeHasNoDiskPressure'],
+  PIDPressure: ['NodeHasInsufficientPID', 'NodeHasSufficientPID'],
+};
+
+/** Memory thresholds are dealt with first, as upstream orders them. */
+function byEvictionPriority(a: Threshold, b: Threshold): number {
+  const mem = (t: Threshold) => (starvedResource(t.signal) === 'memory' ? 0 : 1);
+  return mem(a) - mem(b);
+}
+
+function active(pod: KObject): boolean {
+  const phase = (pod['status'] as Obj | undefined)?.['phase'];
+  return !pod.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+}
+
+export class EvictionManager {
+  private readonly tracker: PressureTracker;
+  private pressures: ReadonlySet<Pressure> = new Set();
+  private readonly evicted = new Set<string>();
+
+  constructor(private readonly o: EvictionManagerOptions) {
+    this.tracker = new PressureTracker(o.transitionPeriodMs);
+  }
+
+  /** The pressure conditions in force. */
+  get pressure(): ReadonlySet<Pressure> {
+    return this.pressures;
+  }
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const every = this.o.monitoringMs ?? 10_000;
+    while (!signal.aborted) {
+      await this.synchronize(signal).catch((err: unknown) => {
+        if (!signal.aborted) this.o.log(`eviction: ${(err as Error).message}`);
+      });
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, every);
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            resolve();
+          },
+          { once: true },
+        );
+      });
+    }
+  }
+
+  /** One look: returns the uid of the pod it evicted, if any. */
+  async synchronize(signal: AbortSignal): Promise<string | undefined> {
+    const obs = observe(await this.o.readStats());
+    const met = thresholdsMet(this.o.thresholds, obs).sort(byEvictionPriority);
+    const now = this.now();
+    const next = this.tracker.observe(
+      met.map((t) => pressureOf(t.signal)),
+      now,
+    );
+    if (next.size !== this.pressures.size || [...next].some((p) => !this.pressures.has(p))) {
+      const node = this.o.node();
+      for (const p of PRESSURES)
+        if (next.has(p) !== this.pressures.has(p)) {
+          const reason = TRANSITION_REASONS[p][next.has(p) ? 0 : 1];
+          this.o.events(node, 'Normal', reason, `Node ${node.metadata?.name} status is now: ${reason}`);
+        }
+      this.pressures = next;
+      this.o.onPressure(next);
+    }
+    const t = met[0];
+    if (!t) return undefined;
+    const r = starvedResource(t.signal);
+    this.o.events(this.o.node(), 'Warning', 'EvictionThresholdMet', `Attempting to reclaim ${r}`);
+    const usage = await this.o.readUsage(signal);
+    const all = this.o.pods();
+    const present = new Set(all.map((p) => p.metadata?.uid ?? ''));
+    for (const uid of this.evicted) if (!present.has(uid)) this.evicted.delete(uid);
+    const pods = all.filter((p) => active(p) && !this.evicted.has(p.metadata?.uid ?? ''));
+    const ranked = rankPods(pods, r, (p) => usage.get(p.metadata?.uid ?? ''));
+    for (const pod of ranked) {
+      const uid = pod.metadata?.uid ?? '';
+      const message = evictionMessage(r, t, obs.get(t.signal), pod, usage.get(uid));
+      const req: EvictRequest = {
+        reason: EVICTED_REASON,
+        message,
+        graceS: 0,
+        condition: disruptionTarget(message, rfc3339(now)),
+      };
+      if (!(await this.o.evict(pod, req, signal))) continue;
+      this.evicted.add(uid);
+      this.o.events(pod, 'Warning', EVICTED_REASON, message);
+      this.o.log(`eviction: evicted pod ${pod.metadata?.namespace}/${pod.metadata?.name}: ${message}`);
+      return uid;
+    }
+    this.o.log(`eviction: ${t.signal} below ${t.text} but no pod to evict`);
+    return undefined;
+  }
+}
