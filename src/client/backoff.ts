@@ -1,4 +1,4 @@
-/** Capped exponential backoff and an abortable sleep. Pure apart from timers. */
+/** Capped exponential backoff; the abortable sleep (../util/sleep.ts) is re-exported. Pure apart from timers. */
 
 export class Backoff {
   private current: number;
@@ -21,16 +21,4 @@ export class Backoff {
   }
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { sleep } from '../util/sleep.js';

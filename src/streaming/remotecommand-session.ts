@@ -1,12 +1,31 @@
 /**
  * The transport-neutral face of an exec/attach session on the server side, and the
  * options it is opened with. ./remotecommand-ws.ts and ./remotecommand-spdy.ts implement
- * it; ./remotecommand.ts picks one. Types only, plus the small helper that ends
- * writables with a bound.
+ * it; ./remotecommand.ts picks one. Types, plus the small helpers both transports use:
+ * ending writables with a bound, and the terminal sizes a client sends.
  */
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Status, TerminalSize } from './remotecommand-status.js';
+
+/**
+ * Terminal sizes from the client, in order. The client sends its size at once, so a
+ * listener added later is first given the latest size.
+ */
+export class TerminalSizes {
+  private last: TerminalSize | undefined;
+  private readonly listeners: ((size: TerminalSize) => void)[] = [];
+
+  push(size: TerminalSize): void {
+    this.last = size;
+    for (const l of this.listeners) l(size);
+  }
+
+  listen(listener: (size: TerminalSize) => void): void {
+    this.listeners.push(listener);
+    if (this.last) listener(this.last);
+  }
+}
 
 export interface StreamOptions {
   stdin: boolean;

@@ -6,8 +6,12 @@
  * stream-creation timeout. Resize is a stream of concatenated JSON objects. The upgrade
  * and negotiation are ./spdy/upgrade.ts and ./remotecommand.ts.
  */
-import { EventEmitter } from 'node:events';
-import { endAll, type RemoteCommandSession, type StreamOptions } from './remotecommand-session.js';
+import {
+  endAll,
+  type RemoteCommandSession,
+  type StreamOptions,
+  TerminalSizes,
+} from './remotecommand-session.js';
 import {
   encodeStatus,
   JsonObjectSplitter,
@@ -77,12 +81,7 @@ export function spdyRemoteCommand(
   streams: Map<string, SpdyStream>,
   opts: StreamOptions,
 ): RemoteCommandSession {
-  const events = new EventEmitter();
-  // The client sends its size at once; a listener added later still gets the latest.
-  let lastSize: TerminalSize | undefined;
-  events.on('resize', (size: TerminalSize) => {
-    lastSize = size;
-  });
+  const sizes = new TerminalSizes();
   const gone = new AbortController();
   session.once('close', () => gone.abort());
   const stdin = opts.stdin ? streams.get('stdin') : undefined;
@@ -101,7 +100,7 @@ export function spdyRemoteCommand(
     resize.on('data', (text: string) => {
       for (const obj of splitter.push(text)) {
         const size = parseTerminalSize(obj);
-        if (size && opts.tty) events.emit('resize', size);
+        if (size && opts.tty) sizes.push(size);
       }
     });
     resize.on('error', () => undefined);
@@ -119,8 +118,7 @@ export function spdyRemoteCommand(
     stderr,
     clientGone: gone.signal,
     onResize(listener: (s: TerminalSize) => void) {
-      events.on('resize', listener);
-      if (lastSize) listener(lastSize);
+      sizes.listen(listener);
     },
     async finish(status: Status) {
       await endAll([stdout, stderr], 10_000);

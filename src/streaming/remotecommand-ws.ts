@@ -6,9 +6,13 @@
  * does, one message with only the lowest writable channel's byte tells the client the
  * session is open. Negotiation lives in ./remotecommand.ts.
  */
-import { EventEmitter } from 'node:events';
 import { Readable, Writable } from 'node:stream';
-import { endAll, type RemoteCommandSession, type StreamOptions } from './remotecommand-session.js';
+import {
+  endAll,
+  type RemoteCommandSession,
+  type StreamOptions,
+  TerminalSizes,
+} from './remotecommand-session.js';
 import {
   Base64ProtocolV1,
   Base64ProtocolV4,
@@ -63,12 +67,7 @@ export function channelWriter(ws: WebSocket, protocol: string, channel: number):
 
 export function webSocketRemoteCommand(ws: WebSocket, opts: StreamOptions): RemoteCommandSession {
   const protocol = ws.protocol;
-  const events = new EventEmitter();
-  // The client sends its size at once; a listener added later still gets the latest.
-  let lastSize: TerminalSize | undefined;
-  events.on('resize', (size: TerminalSize) => {
-    lastSize = size;
-  });
+  const sizes = new TerminalSizes();
   const gone = new AbortController();
   const stdin = opts.stdin ? new Readable({ read: () => ws.resume() }) : undefined;
   const stdout = opts.stdout ? channelWriter(ws, protocol, Channel.Stdout) : undefined;
@@ -84,7 +83,7 @@ export function webSocketRemoteCommand(ws: WebSocket, opts: StreamOptions): Remo
       if (stdin && !stdin.readableEnded && m.payload.length > 0 && !stdin.push(m.payload)) ws.pause();
     } else if (m.channel === Channel.Resize && opts.tty) {
       const size = parseTerminalSize(m.payload.toString('utf8'));
-      if (size) events.emit('resize', size);
+      if (size) sizes.push(size);
     } else if (m.channel === Channel.Close && protocol === StreamProtocolV5) {
       if (m.payload[0] === Channel.Stdin) endStdin();
     }
@@ -107,8 +106,7 @@ export function webSocketRemoteCommand(ws: WebSocket, opts: StreamOptions): Remo
     stderr,
     clientGone: gone.signal,
     onResize(listener: (s: TerminalSize) => void) {
-      events.on('resize', listener);
-      if (lastSize) listener(lastSize);
+      sizes.listen(listener);
     },
     async finish(status: Status) {
       await endAll([stdout, stderr], 10_000);

@@ -12,35 +12,16 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DnsClient } from '../../src/dns/client.js';
-import { decodeMessage } from '../../src/dns/decode.js';
-import { encodeMessage } from '../../src/dns/encode.js';
-import { type Message, NO_FLAGS, Rcode, RRType } from '../../src/dns/message.js';
-import { address } from '../../src/dns/records.js';
+import { type Message, Rcode, RRType } from '../../src/dns/message.js';
 import { DnsListener } from '../../src/dns/server.js';
+import { upstreamWithA } from '../../src/dns/testing.js';
 import { hasKubectl, kubectlFor } from '../support/kubectl.js';
 import { type RunningServer, startServer } from '../support/server.js';
 
 const skip = hasKubectl() ? undefined : 'kubectl 1.32 is not installed';
 
 /** The fake upstream: www.example.com A 192.0.2.80, anything else NXDOMAIN. */
-async function upstreamAnswer(q: Uint8Array): Promise<Uint8Array> {
-  const m = decodeMessage(q);
-  const found = m.questions[0]?.name.toLowerCase() === 'www.example.com' && m.questions[0]?.type === RRType.A;
-  return encodeMessage({
-    id: m.id,
-    flags: {
-      ...NO_FLAGS,
-      response: true,
-      recursionDesired: m.flags.recursionDesired,
-      recursionAvailable: true,
-    },
-    rcode: found ? Rcode.NOERROR : Rcode.NXDOMAIN,
-    questions: m.questions,
-    answers: found ? [address('www.example.com', 300, '192.0.2.80')] : [],
-    authority: [],
-    additional: [],
-  });
-}
+const upstreamAnswer = upstreamWithA('www.example.com', '192.0.2.80');
 
 const MANIFESTS = `apiVersion: v1
 kind: Namespace

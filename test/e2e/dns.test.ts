@@ -10,11 +10,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decodeMessage } from '../../src/dns/decode.js';
-import { encodeMessage } from '../../src/dns/encode.js';
-import { NO_FLAGS, Rcode, RRType } from '../../src/dns/message.js';
-import { address } from '../../src/dns/records.js';
 import { DnsListener } from '../../src/dns/server.js';
+import { upstreamWithA } from '../../src/dns/testing.js';
 import { hasKubectl, type kubectlFor } from '../support/kubectl.js';
 import { type RealNode, startRealNode } from '../support/node.js';
 import { BUSYBOX_IMAGE, realContainersUnavailable } from '../support/registry.js';
@@ -24,25 +21,7 @@ const NODE = 'e2e-dns';
 const skip = !hasKubectl() ? 'kubectl 1.32 is not installed' : await realContainersUnavailable();
 
 /** The fake upstream: outside.example.com A 192.0.2.81, anything else NXDOMAIN. */
-async function upstreamAnswer(q: Uint8Array): Promise<Uint8Array> {
-  const m = decodeMessage(q);
-  const found =
-    m.questions[0]?.name.toLowerCase() === 'outside.example.com' && m.questions[0]?.type === RRType.A;
-  return encodeMessage({
-    id: m.id,
-    flags: {
-      ...NO_FLAGS,
-      response: true,
-      recursionDesired: m.flags.recursionDesired,
-      recursionAvailable: true,
-    },
-    rcode: found ? Rcode.NOERROR : Rcode.NXDOMAIN,
-    questions: m.questions,
-    answers: found ? [address('outside.example.com', 300, '192.0.2.81')] : [],
-    authority: [],
-    additional: [],
-  });
-}
+const upstreamAnswer = upstreamWithA('outside.example.com', '192.0.2.81');
 
 describe('cluster DNS from pods', { skip: skip ?? false, timeout: 600_000 }, () => {
   let upstream: DnsListener;

@@ -5,50 +5,30 @@
  * host as the pod's service account. Skipped without root, containerd or kubectl.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { apiClientFor } from '../support/api-client.js';
-import { hasKubectl, kubectlFor } from '../support/kubectl.js';
-import { BUSYBOX_IMAGE, ensureTestImages, realContainersUnavailable } from '../support/registry.js';
-import { killNode, type RunningServer, startServer } from '../support/server.js';
+import { hasKubectl } from '../support/kubectl.js';
+import { type RealNode, startRealNode } from '../support/node.js';
+import { BUSYBOX_IMAGE, realContainersUnavailable } from '../support/registry.js';
+import type { RunningServer } from '../support/server.js';
 
 const NODE = 'e2e-sa';
 const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 const skip = !hasKubectl() ? 'kubectl 1.32 is not installed' : await realContainersUnavailable();
 
 describe('service account token in a real pod', { skip: skip ?? false, timeout: 300_000 }, () => {
+  let node: RealNode | undefined;
   let server: RunningServer;
-  let dir: string;
-  let kubectl: ReturnType<typeof kubectlFor>;
-  let stopRegistry: () => Promise<void> = async () => undefined;
+  let kubectl: RealNode['kubectl'];
 
   before(async () => {
-    stopRegistry = await ensureTestImages(AbortSignal.timeout(120_000));
-    dir = await mkdtemp(join(tmpdir(), 'k8ts-sa-e2e-'));
-    server = await startServer({
-      agent: true,
-      keepDataDir: true,
-      args: ['--kubelet-port', '0', '--node-name', NODE],
-    });
-    kubectl = kubectlFor(server.kubeconfig, dir);
-    for (let i = 0; i < 120 && (await kubectl(['get', 'node', NODE])).code !== 0; i++) await sleep(500);
-    const ready = await kubectl(['wait', '--for=condition=Ready', `node/${NODE}`, '--timeout=90s'], {
-      timeoutMs: 100_000,
-    });
-    assert.equal(ready.code, 0, `node not ready: ${ready.stderr}\n${server.output()}`);
+    node = await startRealNode(NODE);
+    ({ server, kubectl } = node);
   });
 
   after(async () => {
-    await server?.stop();
-    if (server) {
-      await killNode(server.dataDir);
-      await rm(server.dataDir, { recursive: true, force: true });
-    }
-    await stopRegistry();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await node?.stop();
   });
 
   test('the mounted token authenticates as the pod service account', async () => {

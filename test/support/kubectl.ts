@@ -19,6 +19,13 @@ export interface KubectlResult {
   stderr: string;
 }
 
+/** The exit code of a finished execFile child: 0, its own code, or 1 (killed, not started). */
+function exitCode(err: Error | null): number {
+  if (!err) return 0;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'number' ? code : 1;
+}
+
 export function kubectlFor(kubeconfig: string, cacheDir: string) {
   const base = ['--kubeconfig', kubeconfig, '--cache-dir', join(cacheDir, 'kube-cache')];
   const env = { ...process.env, HOME: cacheDir, KUBECONFIG: kubeconfig };
@@ -31,14 +38,7 @@ export function kubectlFor(kubeconfig: string, cacheDir: string) {
         KUBECTL,
         [...base, ...args],
         { timeout: opts.timeoutMs ?? 30_000, env: { ...env, ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
-        (err, stdout, stderr) => {
-          const code = err
-            ? typeof (err as { code?: unknown }).code === 'number'
-              ? (err as { code: number }).code
-              : 1
-            : 0;
-          resolve({ code, stdout, stderr });
-        },
+        (err, stdout, stderr) => resolve({ code: exitCode(err), stdout, stderr }),
       );
       if (opts.input !== undefined) child.stdin!.end(opts.input);
     });
@@ -91,14 +91,7 @@ export function kubectlOnTerminal(
       'script',
       ['--quiet', '--return', '--command', command, '/dev/null'],
       { timeout: opts.timeoutMs ?? 30_000, env: { ...process.env, HOME: cacheDir, TERM: 'xterm' } },
-      (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === 'number'
-            ? (err as { code: number }).code
-            : 1
-          : 0;
-        resolve({ code, stdout, stderr });
-      },
+      (err, stdout, stderr) => resolve({ code: exitCode(err), stdout, stderr }),
     );
     child.stdin?.end(opts.input ?? '');
   });

@@ -26,13 +26,16 @@ function only(pod: KObject, podName: string): string | undefined {
   return undefined;
 }
 
+/** A container the request named: one of the pod's containers of any kind. */
+function valid(pod: KObject, podName: string, asked: string): string {
+  if (!allNames(pod).includes(asked))
+    throw Errors.badRequest(`container ${asked} is not valid for pod ${podName}`);
+  return asked;
+}
+
 /** The container of a pods/log request. */
 export function logContainer(pod: KObject, podName: string, asked: string): string {
-  if (asked !== '') {
-    if (!allNames(pod).includes(asked))
-      throw Errors.badRequest(`container ${asked} is not valid for pod ${podName}`);
-    return asked;
-  }
+  if (asked !== '') return valid(pod, podName, asked);
   const one = only(pod, podName);
   if (one !== undefined) return one;
   throw Errors.badRequest(
@@ -42,11 +45,7 @@ export function logContainer(pod: KObject, podName: string, asked: string): stri
 
 /** The container of a pods/exec or pods/attach request. */
 export function streamContainer(pod: KObject, podName: string, asked: string): string {
-  if (asked !== '') {
-    if (!allNames(pod).includes(asked))
-      throw Errors.badRequest(`container ${asked} is not valid for pod ${podName}`);
-    return asked;
-  }
+  if (asked !== '') return valid(pod, podName, asked);
   const one = only(pod, podName);
   if (one !== undefined) return one;
   const init = names(pod, 'initContainers');

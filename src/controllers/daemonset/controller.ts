@@ -92,10 +92,7 @@ export class DaemonSetController extends QueueController {
         enqueue: (o) => this.enqueue(o),
         expectations: this.expectations,
         deletionKey: (key) => `${key}/delete`,
-        readyRecheckMs: (ds, old, cur) => {
-          const minReady = asDs(ds).spec?.minReadySeconds ?? 0;
-          return minReady > 0 && !isPodReady(old) && isPodReady(cur) ? minReady * 1000 + 1 : 0;
-        },
+        availability: { minReadySeconds: (ds) => asDs(ds).spec?.minReadySeconds ?? 0, isReady: isPodReady },
         addAfter: (key, ms) => this.queue.addAfter(key, ms),
       }),
     );

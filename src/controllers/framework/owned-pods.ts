@@ -23,8 +23,11 @@ export interface PodRouting {
   expectations: Expectations;
   /** The expectation key deletions are observed under, from the owner's `namespace/name`. */
   deletionKey(ownerKey: string): string;
-  /** Milliseconds after which the owner looks again when a pod turned ready (0: no need). */
-  readyRecheckMs?(owner: KObject, old: Pod, cur: Pod): number;
+  /**
+   * A pod that just turned ready becomes available after the owner's minReadySeconds: with
+   * these, the owner looks again then. `isReady` is the owner kind's notion of ready.
+   */
+  availability?: { minReadySeconds(owner: KObject): number; isReady(pod: Pod): boolean };
   addAfter(key: string, ms: number): void;
 }
 
@@ -78,8 +81,10 @@ export function ownedPodHandlers(r: PodRouting): Handler {
       const owner = r.resolve(ns, curRef);
       if (!owner) return;
       r.enqueue(owner);
-      const after = r.readyRecheckMs?.(owner, old, cur) ?? 0;
-      if (after > 0) r.addAfter(ownerKey(owner), after);
+      const a = r.availability;
+      const minReady = a?.minReadySeconds(owner) ?? 0;
+      if (a && minReady > 0 && !a.isReady(old) && a.isReady(cur))
+        r.addAfter(ownerKey(owner), minReady * 1000 + 1);
       return;
     }
     if (labelsChanged || refChanged) for (const o of r.selecting(cur)) r.enqueue(o);

@@ -92,10 +92,9 @@ export class StatefulSetController extends QueueController {
         enqueue: (o) => this.enqueue(o),
         expectations: this.expectations,
         deletionKey: (key) => `${key}/delete`,
-        // A pod that just became ready becomes available after minReadySeconds: look again then.
-        readyRecheckMs: (set, old, cur) => {
-          const minReady = asSet(set).spec?.minReadySeconds ?? 0;
-          return minReady > 0 && !isRunningAndReady(old) && isRunningAndReady(cur) ? minReady * 1000 + 1 : 0;
+        availability: {
+          minReadySeconds: (set) => asSet(set).spec?.minReadySeconds ?? 0,
+          isReady: isRunningAndReady,
         },
         addAfter: (key, ms) => this.queue.addAfter(key, ms),
       }),

@@ -9,6 +9,7 @@
  * Stats, pods and the act of evicting are injected, so the loop is testable alone.
  */
 import type { KObject } from '../../registry/types.js';
+import { sleep } from '../../util/sleep.js';
 import { rfc3339 } from '../simulated/time.js';
 import { disruptionTarget, EVICTED_REASON, evictionMessage } from './message.js';
 import { PressureTracker } from './pressure.js';
@@ -97,17 +98,7 @@ export class EvictionManager {
       await this.synchronize(signal).catch((err: unknown) => {
         if (!signal.aborted) this.o.log(`eviction: ${(err as Error).message}`);
       });
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, every);
-        signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(t);
-            resolve();
-          },
-          { once: true },
-        );
-      });
+      await sleep(every, signal);
     }
   }
 

@@ -4,7 +4,9 @@
  * conditions (Ready only when the runtime and the pod network are ready), addresses,
  * the kubelet's port, nodeInfo and the images present. Pure.
  */
+
 import type { KObject } from '../../registry/types.js';
+import { nodeConditions } from '../common/conditions.js';
 import { rfc3339 } from '../simulated/time.js';
 import type { MachineFacts } from './machine.js';
 
@@ -104,18 +106,7 @@ export function realNodeStatus(
   return {
     capacity,
     allocatable,
-    conditions: conditions(health).map(([type, status, reason, message]) => {
-      const old = prev.find((c) => c['type'] === type);
-      const since = old && old['status'] === status && typeof old['lastTransitionTime'] === 'string';
-      return {
-        type,
-        status,
-        lastHeartbeatTime: ts,
-        lastTransitionTime: since ? old['lastTransitionTime'] : ts,
-        reason,
-        message,
-      };
-    }),
+    conditions: nodeConditions(conditions(health), prev, ts),
     addresses: [
       { type: 'InternalIP', address: id.internalIP },
       { type: 'Hostname', address: id.name },

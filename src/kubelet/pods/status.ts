@@ -7,7 +7,9 @@
  * containerID), pod and host IPs, start time and the QoS class the API server set.
  * Others' conditions are kept and unchanged conditions keep their transition times. Pure.
  */
+
 import type { KObject } from '../../registry/types.js';
+import { KUBELET_POD_CONDITIONS } from '../common/conditions.js';
 import { rfc3339 } from '../simulated/time.js';
 import type { Instance } from './runtime-view.js';
 import { isSidecar } from './sidecars.js';
@@ -40,14 +42,6 @@ export interface StatusInputs {
   reason?: string;
   message?: string;
 }
-
-const KUBELET_CONDITIONS = new Set([
-  'PodReadyToStartContainers',
-  'Initialized',
-  'Ready',
-  'ContainersReady',
-  'PodScheduled',
-]);
 
 function terminated(i: Instance, messages: Map<string, string>): Obj {
   const msg = messages.get(i.id) ?? '';
@@ -237,7 +231,7 @@ export function podStatus(inp: StatusInputs): Obj {
   const prev = (inp.pod['status'] as Obj | undefined) ?? {};
   const prevConds = (prev['conditions'] as Obj[] | undefined) ?? [];
   const phase = inp.phase ?? computePhase(inp.pod, inp.containers);
-  const conds: Obj[] = prevConds.filter((c) => !KUBELET_CONDITIONS.has(String(c['type'])));
+  const conds: Obj[] = prevConds.filter((c) => !KUBELET_POD_CONDITIONS.has(String(c['type'])));
   for (const c of conditions(inp, phase)) {
     const old = prevConds.find((p) => p['type'] === c.type);
     const keep = old && old['status'] === c.status && typeof old['lastTransitionTime'] === 'string';

@@ -396,27 +396,23 @@ export class PodSyncer {
       await killContainers(this.ctx, pod, targets, graceS, sb.podIP, state, signal);
       return true;
     }
+    // A running container that a probe asked to kill (liveness, startup): killed here,
+    // restarted by a later sync. True when it was killed.
+    const killRequested = async (name: string, id: string): Promise<boolean> => {
+      const why = state.killRequests.get(id);
+      if (!why) return false;
+      state.killRequests.delete(id);
+      const message = `Container ${name} ${why}, will be restarted`;
+      await killContainer(this.ctx, pod, name, id, graceS, sb.podIP, state, message, signal);
+      return true;
+    };
     const plan = planInit(inits, regular, seen, policy);
     let changed = false;
     for (const c of inits) {
       const name = String(c['name']);
       const cur = inst.get(name)?.current;
       if (!isSidecar(c) || cur?.state !== 'CONTAINER_RUNNING') continue;
-      const why = state.killRequests.get(cur.id);
-      if (!why) continue;
-      state.killRequests.delete(cur.id);
-      await killContainer(
-        this.ctx,
-        pod,
-        name,
-        cur.id,
-        graceS,
-        sb.podIP,
-        state,
-        `Container ${name} ${why}, will be restarted`,
-        signal,
-      );
-      changed = true;
+      if (await killRequested(name, cur.id)) changed = true;
     }
     if (plan.failed) return changed;
     for (const i of plan.start) {
@@ -438,21 +434,7 @@ export class PodSyncer {
       const name = String(c['name']);
       const cur = inst.get(name)?.current;
       if (cur?.state === 'CONTAINER_RUNNING') {
-        const why = state.killRequests.get(cur.id);
-        if (!why) continue;
-        state.killRequests.delete(cur.id);
-        await killContainer(
-          this.ctx,
-          pod,
-          name,
-          cur.id,
-          Number(s['terminationGracePeriodSeconds'] ?? 30),
-          sb.podIP,
-          state,
-          `Container ${name} ${why}, will be restarted`,
-          signal,
-        );
-        changed = true;
+        if (await killRequested(name, cur.id)) changed = true;
         continue;
       }
       if (cur?.state === 'CONTAINER_EXITED') {

@@ -4,7 +4,9 @@
  * whether the status in the API differs enough from what it would report to need a write.
  * Pure: the caller supplies the clock and the current objects.
  */
+
 import type { KObject } from '../../registry/types.js';
+import { type NodeCondition, nodeConditions } from '../common/conditions.js';
 import type { NodeShape } from './config.js';
 import { stableHex, uuidFrom } from './hash.js';
 import { microTime, rfc3339 } from './time.js';
@@ -33,7 +35,7 @@ export function nodeLabels(name: string): Record<string, string> {
   };
 }
 
-const CONDITIONS: [type: string, status: string, reason: string, message: string][] = [
+const CONDITIONS: NodeCondition[] = [
   ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
   ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
   ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
@@ -65,18 +67,7 @@ export function nodeStatus(
   return {
     capacity: resources,
     allocatable: { ...resources },
-    conditions: CONDITIONS.map(([type, status, reason, message]) => {
-      const old = prev.find((c) => c['type'] === type);
-      const since = old && old['status'] === status && typeof old['lastTransitionTime'] === 'string';
-      return {
-        type,
-        status,
-        lastHeartbeatTime: ts,
-        lastTransitionTime: since ? old['lastTransitionTime'] : ts,
-        reason,
-        message,
-      };
-    }),
+    conditions: nodeConditions(CONDITIONS, prev, ts),
     addresses: [
       { type: 'InternalIP', address: id.internalIP },
       { type: 'Hostname', address: id.name },

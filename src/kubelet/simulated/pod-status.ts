@@ -7,7 +7,9 @@
  * pod says `sim.k8ts.io/ready: "false"`; readiness gates need their conditions True.
  * Pure.
  */
+
 import type { KObject } from '../../registry/types.js';
+import { KUBELET_POD_CONDITIONS } from '../common/conditions.js';
 import { podRef } from '../pod-ref.js';
 import { isFalse, READY_ANNOTATION } from './annotations.js';
 import { formatDuration } from './duration.js';
@@ -22,14 +24,6 @@ import {
 import { rfc3339 } from './time.js';
 
 type Obj = Record<string, unknown>;
-
-const KUBELET_CONDITIONS = new Set([
-  'PodReadyToStartContainers',
-  'Initialized',
-  'Ready',
-  'ContainersReady',
-  'PodScheduled',
-]);
 
 /** The name a container runtime reports for `image`: registry, repository and tag spelled out. */
 export function normalizeImage(image: string): string {
@@ -179,7 +173,7 @@ export function podStatus(rt: PodRuntime, pod: KObject, now: number): Obj {
     const done = c.state.kind === 'terminated' && c.state.t.exitCode === 0;
     readyOf.set(c, c.role === 'init' ? done : running && !notReady);
   }
-  const conditions: Obj[] = prevConds.filter((c) => !KUBELET_CONDITIONS.has(String(c['type'])));
+  const conditions: Obj[] = prevConds.filter((c) => !KUBELET_POD_CONDITIONS.has(String(c['type'])));
   for (const c of kubeletConditions(rt, pod, readyOf)) {
     const old = prevConds.find((p) => p['type'] === c.type);
     const since = old && old['status'] === c.status && typeof old['lastTransitionTime'] === 'string';

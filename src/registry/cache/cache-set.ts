@@ -7,6 +7,7 @@
  */
 
 import type { Store, WatchEvent } from '../../storage/types.js';
+import { sleep } from '../../util/sleep.js';
 import { decode } from '../generic/meta.js';
 import { type CacheEvent, ResourceCache } from './resource-cache.js';
 
@@ -170,18 +171,4 @@ export class CacheSet {
   async close(): Promise<void> {
     await this.loop?.catch(() => {});
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

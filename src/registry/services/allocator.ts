@@ -14,6 +14,7 @@
  */
 import { Errors } from '../../apiserver/errors.js';
 import type { Store } from '../../storage/types.js';
+import { sleep } from '../../util/sleep.js';
 import type { CacheSet } from '../cache/cache-set.js';
 import type { CacheEvent, CacheWatcher, ResourceCache } from '../cache/resource-cache.js';
 import type { KObject } from '../types.js';
@@ -208,17 +209,4 @@ export class ServiceAllocator {
       this.waiters = still;
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
