@@ -15,6 +15,8 @@ import { measureWatchDelivery } from './watch.js';
 export interface BackendResult {
   name: 'sqlite' | 'etcd';
   createsPerSec: number;
+  /** Server CPU time per create, in microseconds: steadier than rates on a shared machine. */
+  serverCpuPerCreateUs: number;
   watchP99: number;
 }
 
@@ -43,14 +45,20 @@ export async function runPhases(
       ? { namespace: SMALL_NS, name: objectName(i) }
       : { namespace: BIG_NS, name: objectName(i - opts.small) },
   );
-  line('creates', `${fmt(creates.perSecond, 0)}/s (${summary(creates.latenciesMs)}) ${cpuText(cpu())}`);
+  const createCpu = cpu();
+  const serverCpuPerCreateUs = (1e6 * createCpu.server) / creates.perSecond;
+  line(
+    'creates',
+    `${fmt(creates.perSecond, 0)}/s (${summary(creates.latenciesMs)}) ${cpuText(createCpu)}, ` +
+      `${fmt(serverCpuPerCreateUs, 0)} us server CPU per create`,
+  );
   rss(`after ${opts.creates} creates`);
   await reads(line, t, SMALL_NS, opts.small, opts);
 
   if (opts.big > 0) await bigNamespace(line, rss, t, opts, pid);
   const watchP99 = opts.watchers > 0 ? await watchPhase(line, rss, t, creds, opts, pid) : Number.NaN;
   rss('after load');
-  return { name, createsPerSec: creates.perSecond, watchP99 };
+  return { name, createsPerSec: creates.perSecond, serverCpuPerCreateUs, watchP99 };
 }
 
 /** CPU use over a phase: the server's and this client's, as a share of one core. */

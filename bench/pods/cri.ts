@@ -5,8 +5,8 @@
  * setup), driven straight over CRI. Each pod is RunPodSandbox + CreateContainer +
  * StartContainer of busybox `sleep 3600` with the images already pulled; its time is
  * from the first call to the answer of the last. Everything it starts is removed at the
- * end: pods, containerd, the bridge and routes (`k8ts killall` logic on its directory),
- * the directory itself.
+ * end, or by stopBareCri() when the benchmark is interrupted: pods, containerd, the bridge
+ * and routes (`k8ts killall` logic on its directory), the directory itself.
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -38,6 +38,9 @@ export interface CriFigures {
 
 const NS: NamespaceOption = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };
 
+/** While bareCri runs: stops and removes what it started (for a signal handler). */
+export let stopBareCri: (() => Promise<void>) | undefined;
+
 export async function bareCri(serial: number, burst: number, log: (m: string) => void): Promise<CriFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-bench-pods-cri-'));
   const layout = containerdLayout(join(dir, 'containerd'));
@@ -47,6 +50,20 @@ export async function bareCri(serial: number, burst: number, log: (m: string) =>
   const o = { signal };
   let sup: ContainerdSupervisor | undefined;
   let cri: CriClient | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanUp = (): Promise<void> => {
+    cleaned ??= (async () => {
+      cri?.close();
+      await sup?.close();
+      // Whatever is left (pods after a failure, shims, mounts, bridge, routes).
+      await killall(dir, (m) => log(`bare CRI cleanup: ${m}`)).catch((e: unknown) =>
+        log(`bare CRI cleanup failed: ${(e as Error).message}`),
+      );
+      await rm(dir, { recursive: true, force: true });
+    })();
+    return cleaned;
+  };
+  stopBareCri = cleanUp;
   try {
     await setUpHostNetwork({
       network: {
@@ -111,12 +128,7 @@ export async function bareCri(serial: number, burst: number, log: (m: string) =>
     });
     return { serialMs, burstMs, removeMs: performance.now() - t0 };
   } finally {
-    cri?.close();
-    await sup?.close();
-    // Whatever is left (pods after a failure, shims, mounts, bridge, routes).
-    await killall(dir, (m) => log(`bare CRI cleanup: ${m}`)).catch((e: unknown) =>
-      log(`bare CRI cleanup failed: ${(e as Error).message}`),
-    );
-    await rm(dir, { recursive: true, force: true });
+    await cleanUp();
+    stopBareCri = undefined;
   }
 }

@@ -23,7 +23,7 @@ import { existsSync, rmdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { ensureTestImages } from '../../test/support/registry.js';
 import { fmt, percentile } from '../lib/stats.js';
-import { bareCri, CRI_NETWORK, type CriFigures } from './cri.js';
+import { bareCri, CRI_NETWORK, type CriFigures, stopBareCri } from './cri.js';
 import { baselineRss, current, type K8tsFigures, measureK8ts } from './k8ts.js';
 import { parseOptions } from './options.js';
 
@@ -45,7 +45,7 @@ function line(label: string, values: number[]): string {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    void Promise.allSettled([current?.stop(), stopBareCri?.()]).finally(() => process.exit(130));
   });
 }
 

@@ -208,6 +208,9 @@ export const RESOURCES: ResourceInfo[] = [
   r('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', false, {
     verbs: CREATE_ONLY,
   }),
+  r('authorization.k8s.io', 'v1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true, {
+    verbs: CREATE_ONLY,
+  }),
 ];
 
 /** Group versions in discovery order; the first version of a group is its preferred one. */

@@ -7,12 +7,18 @@
  * The `kubernetes` Service's Endpoints and EndpointSlice are rewritten on every start
  * with this server's address and port (the last server to start wins when several
  * share a datastore), so that the service proxy can route the Service to the API.
+ * The default RBAC policy (../rbac/bootstrap-policy.ts) is reconciled as upstream does:
+ * missing roles and bindings are created; existing ones annotated
+ * rbac.authorization.kubernetes.io/autoupdate=true get back the rules, subjects, labels
+ * and aggregation rule they lack; ones with autoupdate=false are left alone.
  */
 
 import { createObject, updateObject } from '../registry/generic/write.js';
 import type { Registry } from '../registry/registry.js';
 import type { KObject, RequestContext } from '../registry/types.js';
 import { ApiError } from './errors.js';
+import { AUTOUPDATE, bootstrapClusterRoleBindings, bootstrapClusterRoles } from './rbac/bootstrap-policy.js';
+import { RBAC_GROUP } from './rbac/rules.js';
 
 const SYSTEM: RequestContext = {
   user: { name: 'system:apiserver', groups: ['system:masters'] },
@@ -79,6 +85,48 @@ async function apiEndpoints(registry: Registry, address: string, port: number): 
   });
 }
 
+const json = (v: unknown) => JSON.stringify(v);
+
+/** `have` plus the items of `want` it lacks (compared as JSON). */
+function union<T>(have: T[] | undefined, want: T[]): T[] {
+  const out = [...(have ?? [])];
+  const seen = new Set(out.map(json));
+  for (const w of want) if (!seen.has(json(w))) out.push(w);
+  return out;
+}
+
+/** Creates `obj` when missing; else, unless autoupdate is off, adds what it lacks. */
+async function reconcile(registry: Registry, plural: string, field: 'rules' | 'subjects', obj: KObject) {
+  const store = registry.get(RBAC_GROUP, 'v1', plural)!;
+  await updateObject(store, SYSTEM, '', obj.metadata!.name!, {
+    subresource: '',
+    createIfMissing: true,
+    requireResourceVersion: false,
+    apply: (old) => {
+      if (!old) return obj;
+      if (old.metadata?.annotations?.[AUTOUPDATE] === 'false') return old;
+      const next: KObject = {
+        ...old,
+        metadata: {
+          ...old.metadata,
+          labels: { ...obj.metadata?.labels, ...old.metadata?.labels },
+          annotations: { ...obj.metadata?.annotations, ...old.metadata?.annotations },
+        },
+        [field]: union(old[field] as unknown[] | undefined, (obj[field] as unknown[]) ?? []),
+      };
+      if (obj['aggregationRule'] && !old['aggregationRule']) next['aggregationRule'] = obj['aggregationRule'];
+      if (field === 'rules' && obj['aggregationRule']) next['rules'] = old['rules'] ?? [];
+      return next;
+    },
+  });
+}
+
+export async function bootstrapPolicy(registry: Registry): Promise<void> {
+  for (const role of bootstrapClusterRoles()) await reconcile(registry, 'clusterroles', 'rules', role);
+  for (const b of bootstrapClusterRoleBindings())
+    await reconcile(registry, 'clusterrolebindings', 'subjects', b);
+}
+
 export async function bootstrap(
   registry: Registry,
   opts: { serviceIP: string; securePort: number; advertiseAddress: string },
@@ -116,4 +164,5 @@ export async function bootstrap(
     },
     'storage.k8s.io',
   );
+  await bootstrapPolicy(registry);
 }

@@ -1,25 +1,102 @@
 /**
- * Review resources, answered and never stored: SelfSubjectReview (`kubectl auth whoami`)
- * and SelfSubjectAccessReview (`kubectl auth can-i`).
+ * Review resources, answered and never stored: SelfSubjectReview (`kubectl auth whoami`),
+ * SelfSubjectAccessReview (`kubectl auth can-i`), SubjectAccessReview and
+ * LocalSubjectAccessReview (the same question about another user), and
+ * SelfSubjectRulesReview (`kubectl auth can-i --list`). Every answer comes from the
+ * authorizer that guards requests; rules reviews list what RBAC grants.
  */
 
+import { findResource } from '../api/resources.js';
+import { type FieldError, invalid, required } from '../api/validation/index.js';
+import { throwIfInvalid } from '../registry/generic/invalid.js';
 import { timestamp } from '../registry/generic/meta.js';
 import type { UserInfo } from '../registry/types.js';
-import { isAllowed } from './auth/authorize.js';
+import type { Authorizer } from './auth/authorize.js';
 import { Errors } from './errors.js';
 import { asObject, bodyFormat, parseText, readBody } from './http/body.js';
 import type { Req } from './http/types.js';
+import type { RbacAuthorizer } from './rbac/authorizer.js';
+import { PRIVILEGED_GROUP } from './rbac/escalation.js';
+import type { Attributes, PolicyRule } from './rbac/rules.js';
 import { decodeProtobufBody } from './resources/protobuf.js';
 
-async function decodeReview(req: Req): Promise<Record<string, unknown>> {
+type Obj = Record<string, unknown>;
+
+export interface ReviewDeps {
+  authorizer: Authorizer;
+  rbac: RbacAuthorizer;
+}
+
+async function decodeReview(req: Req): Promise<Obj> {
   const format = bodyFormat(req.headers['content-type']);
   const buf = await readBody(req);
   return asObject(format === 'protobuf' ? decodeProtobufBody(buf) : parseText(buf, format));
 }
 
-export async function review(req: Req, user: UserInfo, group: string, resource: string): Promise<unknown> {
+const str = (o: Obj | undefined, k: string): string => (typeof o?.[k] === 'string' ? (o[k] as string) : '');
+
+/** The attributes a SubjectAccessReview spec asks about, or its field errors. */
+function attributesOf(spec: Obj, kind: string, namespace?: string): Attributes {
+  const ra = spec['resourceAttributes'] as Obj | undefined;
+  const nra = spec['nonResourceAttributes'] as Obj | undefined;
+  const errors: FieldError[] = [];
+  if (!ra === !nra)
+    errors.push(
+      invalid(
+        'spec.resourceAttributes',
+        ra ?? null,
+        'exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      ),
+    );
+  if (namespace !== undefined && ra && str(ra, 'namespace') !== namespace)
+    errors.push(
+      invalid('spec.resourceAttributes.namespace', str(ra, 'namespace'), 'must match metadata.namespace'),
+    );
+  if (namespace !== undefined && nra)
+    errors.push(invalid('spec.nonResourceAttributes', nra, 'disallowed on this kind of request'));
+  const info = findResource('authorization.k8s.io', 'v1', `${kind.toLowerCase()}s`) ?? {
+    kind,
+    group: 'authorization.k8s.io',
+  };
+  throwIfInvalid({ ...info, kind } as Parameters<typeof throwIfInvalid>[0], '', errors);
+  if (nra) return { resourceRequest: false, verb: str(nra, 'verb'), path: str(nra, 'path') };
+  return {
+    resourceRequest: true,
+    verb: str(ra, 'verb'),
+    group: str(ra, 'group'),
+    resource: str(ra, 'resource'),
+    subresource: str(ra, 'subresource'),
+    name: str(ra, 'name'),
+    namespace: str(ra, 'namespace'),
+  };
+}
+
+function accessStatus(authz: Authorizer, user: UserInfo, a: Attributes): Obj {
+  const d = authz.authorize(user, a);
+  return { allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) };
+}
+
+function resourceRules(rules: PolicyRule[]): Obj[] {
+  return rules
+    .filter((r) => (r.resources?.length ?? 0) > 0)
+    .map((r) => ({
+      verbs: r.verbs,
+      apiGroups: r.apiGroups ?? [],
+      resources: r.resources ?? [],
+      ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}),
+    }));
+}
+
+export async function review(
+  deps: ReviewDeps,
+  req: Req,
+  user: UserInfo,
+  group: string,
+  resource: string,
+  namespace: string,
+): Promise<unknown> {
   const apiVersion = `${group}/v1`;
-  const userInfo: Record<string, unknown> = { username: user.name, groups: user.groups };
+  const userInfo: Obj = { username: user.name, groups: user.groups };
   if (user.uid) userInfo['uid'] = user.uid;
   if (resource === 'selfsubjectreviews') {
     // The request carries nothing the answer depends on.
@@ -33,39 +110,54 @@ export async function review(req: Req, user: UserInfo, group: string, resource: 
   }
   if (resource === 'selfsubjectaccessreviews') {
     const body = await decodeReview(req);
-    const spec = (body['spec'] ?? {}) as Record<string, Record<string, string> | undefined>;
-    const ra = spec['resourceAttributes'];
-    const allowed = isAllowed(user, {
-      isResourceRequest: true,
-      verb: (ra?.['verb'] ?? 'get') as 'get',
-      apiPrefix: 'apis',
-      group: ra?.['group'] ?? '',
-      version: ra?.['version'] ?? '',
-      namespace: ra?.['namespace'] ?? '',
-      resource: ra?.['resource'] ?? '',
-      subresource: ra?.['subresource'] ?? '',
-      name: ra?.['name'] ?? '',
-      rest: [],
-    });
+    const spec = asObject(body['spec'] ?? {});
+    const status = accessStatus(deps.authorizer, user, attributesOf(spec, 'SelfSubjectAccessReview'));
     return {
       kind: 'SelfSubjectAccessReview',
       apiVersion,
       metadata: { creationTimestamp: null },
-      spec: body['spec'] ?? {},
-      status: { allowed, ...(allowed ? { reason: 'the user is in group system:masters' } : {}) },
+      spec,
+      status,
     };
+  }
+  if (resource === 'subjectaccessreviews' || resource === 'localsubjectaccessreviews') {
+    const local = resource === 'localsubjectaccessreviews';
+    const kind = local ? 'LocalSubjectAccessReview' : 'SubjectAccessReview';
+    const body = await decodeReview(req);
+    const spec = asObject(body['spec'] ?? {});
+    const subject: UserInfo = {
+      name: str(spec, 'user'),
+      groups: Array.isArray(spec['groups']) ? (spec['groups'] as unknown[]).map(String) : [],
+      ...(str(spec, 'uid') ? { uid: str(spec, 'uid') } : {}),
+    };
+    if (!subject.name && subject.groups.length === 0)
+      throwIfInvalid({ kind, group } as Parameters<typeof throwIfInvalid>[0], '', [
+        required('spec.user', 'at least one of user or group must be specified'),
+      ]);
+    const a = attributesOf(spec, kind, local ? namespace : undefined);
+    const meta = local ? { namespace, creationTimestamp: null } : { creationTimestamp: null };
+    return { kind, apiVersion, metadata: meta, spec, status: accessStatus(deps.authorizer, subject, a) };
   }
   if (resource === 'selfsubjectrulesreviews') {
     const body = await decodeReview(req);
-    const masters = user.groups.includes('system:masters');
+    const spec = asObject(body['spec'] ?? {});
+    const masters = user.groups.includes(PRIVILEGED_GROUP);
+    const rules = deps.rbac.rulesFor(user, str(spec, 'namespace'));
+    if (masters)
+      rules.unshift(
+        { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+        { verbs: ['*'], nonResourceURLs: ['*'] },
+      );
     return {
       kind: 'SelfSubjectRulesReview',
       apiVersion,
       metadata: { creationTimestamp: null },
-      spec: body['spec'] ?? {},
+      spec,
       status: {
-        resourceRules: masters ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] : [],
-        nonResourceRules: masters ? [{ verbs: ['*'], nonResourceURLs: ['*'] }] : [],
+        resourceRules: resourceRules(rules),
+        nonResourceRules: rules
+          .filter((r) => (r.nonResourceURLs?.length ?? 0) > 0)
+          .map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs ?? [] })),
         incomplete: false,
       },
     };

@@ -13,7 +13,8 @@ import { groupVersions } from '../api/resources.js';
 import type { Registry } from '../registry/registry.js';
 import type { UserInfo } from '../registry/types.js';
 import type { Authenticator } from './auth/authenticate.js';
-import { forbidden, isAllowed } from './auth/authorize.js';
+import { Authorizer, forbidden } from './auth/authorize.js';
+import { impersonate } from './auth/impersonate.js';
 import {
   aggregatedDiscovery,
   apiGroupDoc,
@@ -35,10 +36,13 @@ import {
   writeStatusRaw,
 } from './nodeproxy/index.js';
 import { serveOpenApi } from './openapi.js';
+import { rbacFor } from './rbac/index.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { handleResource } from './resources/handler.js';
 import { isDryRun } from './resources/query.js';
 import { review } from './reviews.js';
+import { serveIssuerDiscovery } from './serviceaccounts/discovery.js';
+import { issuerOf } from './serviceaccounts/issuer.js';
 import { versionInfo } from './version.js';
 
 const PUBLIC = /^\/(healthz|livez|readyz)(\/[^/]+)?$|^\/version\/?$/;
@@ -47,6 +51,7 @@ const REVIEWS = new Set([
   'selfsubjectaccessreviews',
   'selfsubjectrulesreviews',
   'subjectaccessreviews',
+  'localsubjectaccessreviews',
   'tokenreviews',
 ]);
 
@@ -62,6 +67,8 @@ export interface RouterDeps {
 }
 
 export function createRouter(deps: RouterDeps) {
+  const rbac = rbacFor(deps.registry);
+  const authz = new Authorizer(rbac.authorizer);
   return Object.assign(route, { upgrade });
 
   async function route(req: Req, res: Res): Promise<void> {
@@ -73,9 +80,10 @@ export function createRouter(deps: RouterDeps) {
     try {
       info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
       if (PUBLIC.test(path)) return servePublic(req, res, path, url.searchParams);
-      const user = deps.authn.authenticate(req);
-      if (!user || user === 'invalid') throw Errors.unauthorized();
-      if (!isAllowed(user, info)) throw forbidden(user, info);
+      const authenticated = deps.authn.authenticate(req);
+      if (!authenticated || authenticated === 'invalid') throw Errors.unauthorized();
+      const user = impersonate(req, authenticated, authz);
+      if (!authz.isAllowed(user, info)) throw forbidden(user, info);
       await serve(req, res, url, info, user);
       code = res.statusCode;
     } catch (err) {
@@ -99,9 +107,10 @@ export function createRouter(deps: RouterDeps) {
     const started = performance.now();
     let code = 101;
     try {
-      const user = deps.authn.authenticate(req);
-      if (!user || user === 'invalid') throw Errors.unauthorized();
-      if (!isAllowed(user, info)) throw forbidden(user, info);
+      const authenticated = deps.authn.authenticate(req);
+      if (!authenticated || authenticated === 'invalid') throw Errors.unauthorized();
+      const user = impersonate(req, authenticated, authz);
+      if (!authz.isAllowed(user, info)) throw forbidden(user, info);
       await deps.nodeProxy.upgrade(req, socket, head, info, url.searchParams);
     } catch (err) {
       code = writeStatusRaw(socket, err, deps.log).code;
@@ -143,6 +152,7 @@ export function createRouter(deps: RouterDeps) {
         throw Errors.pathNotFound();
       }
       if (path.startsWith('/openapi/')) return serveOpenApi(res, path, url.searchParams);
+      if (serveIssuerDiscovery(res, path, issuerOf(deps.registry), deps.serverAddress)) return;
       if (path === '/metrics') {
         return writeText(
           res,
@@ -157,7 +167,15 @@ export function createRouter(deps: RouterDeps) {
     if (REVIEWS.has(info.resource)) {
       if (info.verb !== 'create')
         throw Errors.methodNotSupported({ group: info.group, resource: info.resource }, info.verb);
-      return writeJson(res, 201, await review(req, user, info.group, info.resource));
+      const reviewed = await review(
+        { authorizer: authz, rbac: rbac.authorizer },
+        req,
+        user,
+        info.group,
+        info.resource,
+        info.namespace,
+      );
+      return writeJson(res, 201, reviewed);
     }
     const store = deps.registry.get(info.group, info.version, info.resource);
     if (!store) throw Errors.pathNotFound();

@@ -1,5 +1,6 @@
-/** The kubelet flags' translation into Kubelet options: eviction thresholds and the pressure transition period. */
+/** The kubelet flags' translation into Kubelet options: eviction thresholds, the pressure transition period, static pods. */
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { UsageError } from './flags.js';
 import { kubeletSettings } from './kubelet-flags.js';
@@ -57,5 +58,21 @@ describe('kubelet eviction flags', () => {
       () => kubeletSettings({ ...base, 'eviction-pressure-transition-period': 'soon' }, '/tmp/x'),
       UsageError,
     );
+  });
+});
+
+describe('kubelet static pod flag', () => {
+  it('is off without --pod-manifest-path', () => {
+    const s = kubeletSettings({ ...base, 'node-name': 'n' }, '/tmp/x');
+    assert.equal(s.podManifestPath, undefined);
+  });
+  it('takes --pod-manifest-path as an absolute path', () => {
+    const s = kubeletSettings({ ...base, 'node-name': 'n', 'pod-manifest-path': 'manifests' }, '/tmp/x');
+    assert.equal(s.podManifestPath, resolve('manifests'));
+    const abs = kubeletSettings(
+      { ...base, 'node-name': 'n', 'pod-manifest-path': '/etc/k8ts/manifests' },
+      '/tmp/x',
+    );
+    assert.equal(abs.podManifestPath, '/etc/k8ts/manifests');
   });
 });

@@ -3,7 +3,7 @@
  * --disable-agent) and `k8ts agent`, and their translation into Kubelet options.
  */
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AddressError, nthAddress } from '../dns/addresses.js';
 import type { KubeletOptions } from '../kubelet/agent/kubelet.js';
 import { parseEvictionHard, ThresholdError } from '../kubelet/eviction/thresholds.js';
@@ -86,6 +86,12 @@ export const kubeletFlags = {
     default: '5m0s',
     description: 'how long a pressure condition stays after its thresholds are no longer met',
   },
+  'pod-manifest-path': {
+    kind: 'string',
+    placeholder: 'PATH',
+    description:
+      'run static pods from this directory of pod manifests (.yaml, .yml, .json) or this file; each appears in the API as a mirror pod',
+  },
 } as const;
 
 interface KubeletFlagValues {
@@ -102,6 +108,7 @@ interface KubeletFlagValues {
   'private-registry': string;
   'eviction-hard': string[];
   'eviction-pressure-transition-period': string;
+  'pod-manifest-path'?: string | undefined;
 }
 
 /** The cluster DNS addresses: --cluster-dns, or the 10th address of --service-cidr (10.43.0.10). */
@@ -158,5 +165,6 @@ export function kubeletSettings(
     labels,
     evictionHard,
     evictionPressureTransitionMs: period,
+    ...(v['pod-manifest-path'] ? { podManifestPath: resolve(v['pod-manifest-path']) } : {}),
   };
 }

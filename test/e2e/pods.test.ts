@@ -69,7 +69,9 @@ describe('real pods', { skip: skip ?? false, timeout: 600_000 }, () => {
       if (ok(last)) return last;
       await sleep(500);
     }
-    assert.fail(`pod ${name}: ${what} did not happen; status: ${JSON.stringify(last['status'])}`);
+    assert.fail(
+      `pod ${name}: ${what} did not happen; status: ${JSON.stringify(last['status'])}\n${server.output().slice(-6_000)}`,
+    );
   }
 
   const status = (p: Obj) => (p['status'] ?? {}) as Obj;
@@ -422,6 +424,10 @@ spec:
       timeoutMs: 100_000,
     });
     assert.equal(r.code, 0, r.stderr);
+    // The node's and the pod's statuses are still those written before the restart: wait
+    // for the new kubelet itself, then for it to have looked at the pod again.
+    for (let i = 0; i < 180 && !/node e2e-pods ready/.test(server.output()); i++) await sleep(500);
+    assert.match(server.output(), /node e2e-pods ready/, 'the kubelet did not start again');
     await sleep(3_000);
     const p = await until('web', (x) => cstatus(x)['ready'] === true, 'Ready after restart');
     assert.equal(cstatus(p)['containerID'], id, 'the same container, not a new one');

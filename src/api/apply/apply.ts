@@ -10,10 +10,24 @@
  * ApplyError carrying the HTTP code the API server answers with; conflicts are results.
  */
 import type { Conflict } from './conflict.js';
-import { capUpdateManagers, encodeResult, stripMeta, stripNulls, withoutManagedFields } from './finish.js';
+import {
+  capUpdateManagers,
+  encodeResult,
+  stripMeta,
+  stripNulls,
+  withEntries,
+  withoutManagedFields,
+} from './finish.js';
+import { firstWriteEntries } from './first-write.js';
 import { isObject, type Json, type JsonObject, jsonEqual, normalized } from './json.js';
 import { allowedFromLastApplied, setLastApplied } from './last-applied.js';
-import { decodeManagedFields, type ManagedFieldsEntry, type Managers, managerId } from './managers.js';
+import {
+  decodeManagedFields,
+  encodeManagedFields,
+  type ManagedFieldsEntry,
+  type Managers,
+  managerId,
+} from './managers.js';
 import { fieldElement, type Path } from './path.js';
 import type { TypeDef } from './schema.js';
 import { FieldSet } from './set.js';
@@ -225,8 +239,16 @@ export function updateManagedFields(
   const managed = managersBefore(old, updated, !!opts.subresource);
   const newObj = withoutManagedFields(updated);
   if (managed.size === 0 && old) return encodeResult(newObj, managed, false);
-  const ctx = contextFor(updated, opts);
-  const before = old ? withoutManagedFields(old) : ctx.skeleton;
-  const managers = update(ctx, before, newObj, managed, manager, opts);
-  return encodeResult(newObj, capUpdateManagers(managers), false);
+  const compute = () => {
+    const ctx = contextFor(updated, opts);
+    const before = old ? withoutManagedFields(old) : ctx.skeleton;
+    return capUpdateManagers(update(ctx, before, newObj, managed, manager, opts));
+  };
+  if (old || managed.size > 0 || opts.resetFields) return encodeResult(newObj, compute(), false);
+  // A first write (a create): the entry depends only on the object's shape.
+  const identity = JSON.stringify([manager, opts.apiVersion, opts.kind ?? '', opts.subresource ?? '']);
+  const entries = firstWriteEntries(opts.schema, identity, newObj, opts.now, () =>
+    encodeManagedFields(compute()),
+  );
+  return withEntries(newObj, entries, false);
 }

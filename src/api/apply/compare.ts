@@ -48,7 +48,8 @@ function sameShape(a: Atom, l: Json, r: Json): boolean {
 }
 
 function node(l: Json | undefined, r: Json | undefined, type: TypeDef, path: Path, c: Comparison): void {
-  if (l === undefined && r === undefined) return;
+  // The same value on both sides (undefined included) holds no difference.
+  if (l === r) return;
   const a = atomOf(type, r ?? l);
   if (l !== undefined && r !== undefined && !sameShape(a, l, r)) {
     leaf(l, r, path, c);

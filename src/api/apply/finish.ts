@@ -9,7 +9,13 @@
 
 import type { Applied } from './apply.js';
 import { isObject, type Json, type JsonObject, setKey } from './json.js';
-import { encodeManagedFields, type Manager, type Managers, managerId } from './managers.js';
+import {
+  encodeManagedFields,
+  type ManagedFieldsEntry,
+  type Manager,
+  type Managers,
+  managerId,
+} from './managers.js';
 import { fieldElement } from './path.js';
 import { FieldSet } from './set.js';
 
@@ -95,7 +101,15 @@ export function capUpdateManagers(managers: Managers): Managers {
 
 /** The object with its managedFields set (or removed when there are none). */
 export function encodeResult(object: JsonObject, managers: Managers, changed: boolean): Applied {
-  const managedFields = encodeManagedFields(managers);
+  return withEntries(object, encodeManagedFields(managers), changed);
+}
+
+/** The object with these managedFields entries set (or removed when there are none). */
+export function withEntries(
+  object: JsonObject,
+  managedFields: ManagedFieldsEntry[] | undefined,
+  changed: boolean,
+): Applied {
   const meta = isObject(object['metadata']) ? { ...object['metadata'] } : {};
   if (managedFields) setKey(meta, 'managedFields', managedFields as unknown as Json);
   else delete meta['managedFields'];

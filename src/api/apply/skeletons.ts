@@ -72,7 +72,9 @@ const SKELETONS: Readonly<Record<string, JsonObject>> = {
   'certificates.k8s.io/v1/CertificateSigningRequest': { metadata: {}, spec: { request: null }, status: {} },
 };
 
-/** A fresh copy of the empty object of a kind. */
+const UNLISTED: JsonObject = { metadata: {} };
+
+/** The empty object of a kind, shared by every caller: read it, never mutate it. */
 export function skeletonOf(apiVersion: string, kind: string): JsonObject {
-  return structuredClone(SKELETONS[`${apiVersion}/${kind}`] ?? { metadata: {} });
+  return SKELETONS[`${apiVersion}/${kind}`] ?? UNLISTED;
 }

@@ -26,7 +26,7 @@ export interface UpdaterContext {
   type: TypeDef;
   /** Paths no operation here owns or conflicts on, with everything below them. */
   ignore: FieldSet;
-  /** The empty object of the kind; objects are compared laid over it. */
+  /** The empty object of the kind (shared, read only); objects are compared laid over it. */
   skeleton: JsonObject;
 }
 

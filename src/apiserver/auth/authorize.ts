@@ -1,32 +1,65 @@
 /**
- * Authorization. Members of system:masters may do everything. Every authenticated user
- * may also do what upstream's default roles system:basic-user and system:discovery grant
- * (create self-reviews, read discovery, OpenAPI, version and health); everything else is
- * refused with upstream's Forbidden message. (RBAC objects are stored; evaluating them is
- * the next step of this module.)
+ * Authorization: members of system:masters may do everything (as upstream, outside RBAC);
+ * everyone else gets what RBAC grants (../rbac). Refusals carry upstream's Forbidden
+ * message, which names the user and what was asked, and nothing from RBAC.
  */
 import type { UserInfo } from '../../registry/types.js';
 import { ApiError } from '../errors.js';
+import type { RbacAuthorizer } from '../rbac/authorizer.js';
+import { PRIVILEGED_GROUP } from '../rbac/escalation.js';
+import type { Attributes } from '../rbac/rules.js';
 import type { RequestInfo } from '../request-info.js';
 
-/** What system:basic-user grants: asking about oneself. */
-const SELF_REVIEWS = new Set([
-  'authentication.k8s.io/selfsubjectreviews',
-  'authorization.k8s.io/selfsubjectaccessreviews',
-  'authorization.k8s.io/selfsubjectrulesreviews',
-]);
-/** What system:discovery and system:public-info-viewer grant. */
-const DISCOVERY = /^\/(api|apis|openapi)(\/.*)?$|^\/(healthz|livez|readyz|version)(\/.*)?$/;
-
-export function isAllowed(user: UserInfo, info: RequestInfo): boolean {
-  if (user.groups.includes('system:masters')) return true;
-  if (!user.groups.includes('system:authenticated')) return false;
-  if (info.isResourceRequest)
-    return info.verb === 'create' && SELF_REVIEWS.has(`${info.group}/${info.resource}`);
-  return info.verb === 'get' && DISCOVERY.test(info.path);
+export interface Decision {
+  allowed: boolean;
+  reason: string;
 }
 
-export function forbidden(user: UserInfo, info: RequestInfo): ApiError {
+/**
+ * What a request asks, as far as authorization looks: a parsed request, or a question
+ * built elsewhere (impersonation asks for verbs requests never carry).
+ */
+export type Asked =
+  | RequestInfo
+  | {
+      isResourceRequest: true;
+      verb: string;
+      group: string;
+      resource: string;
+      subresource: string;
+      name: string;
+      namespace: string;
+    };
+
+/** The attributes RBAC matches from a parsed request. */
+export function attributesOf(info: Asked): Attributes {
+  return info.isResourceRequest
+    ? {
+        resourceRequest: true,
+        verb: info.verb,
+        group: info.group,
+        resource: info.resource,
+        subresource: info.subresource,
+        name: info.name,
+        namespace: info.namespace,
+      }
+    : { resourceRequest: false, verb: info.verb, path: info.path };
+}
+
+export class Authorizer {
+  constructor(private readonly rbac: RbacAuthorizer) {}
+
+  authorize(user: UserInfo, a: Attributes): Decision {
+    if (user.groups.includes(PRIVILEGED_GROUP)) return { allowed: true, reason: '' };
+    return this.rbac.authorize(user, a);
+  }
+
+  isAllowed(user: UserInfo, info: Asked): boolean {
+    return this.authorize(user, attributesOf(info)).allowed;
+  }
+}
+
+export function forbidden(user: UserInfo, info: Asked): ApiError {
   if (!info.isResourceRequest) {
     return new ApiError(
       403,

@@ -6,6 +6,6 @@ export type Req = IncomingMessage | Http2ServerRequest;
 export type Res = ServerResponse | Http2ServerResponse;
 
 /** Writes a chunk of a streamed response; false when the client is not keeping up. */
-export function writeChunk(res: Res, chunk: string): boolean {
+export function writeChunk(res: Res, chunk: string | Uint8Array): boolean {
   return (res as NodeJS.WritableStream).write(chunk);
 }

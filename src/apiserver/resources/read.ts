@@ -1,9 +1,16 @@
-/** GET of one object and LIST of a collection, as JSON or as a Table. */
+/**
+ * GET of one object and LIST of a collection, as JSON or as a Table. A JSON list is
+ * streamed: the envelope, then the items' cached JSON text (event-encoding.ts) in chunks
+ * of about STREAM_CHUNK bytes, waiting for the client to drain between chunks, so a list of
+ * a hundred thousand objects is neither serialized again nor held as one string.
+ */
 import { apiVersionOf } from '../../api/resources.js';
 import type { KObject } from '../../registry/types.js';
 import { wantsTable } from '../http/negotiate.js';
 import { writeJson } from '../http/respond.js';
+import type { Res } from '../http/types.js';
 import type { ResourceCall } from './context.js';
+import { objectJson } from './event-encoding.js';
 import { listOptions } from './query.js';
 import { includeObjectParam, toTable } from './table.js';
 
@@ -47,10 +54,63 @@ export async function listObjects(call: ResourceCall): Promise<void> {
     );
     return;
   }
-  writeJson(call.res, 200, {
+  const head = JSON.stringify({
     kind: `${store.info.kind}List`,
     apiVersion: apiVersionOf(store.info),
     metadata: listMeta,
-    items: result.items,
   });
+  // Items of a converted version are fresh objects: their text is not worth keeping.
+  const encode = store.def.codec ? (o: KObject) => JSON.stringify(o) : objectJson;
+  await streamList(call, `${head.slice(0, -1)},"items":[`, result.items, encode);
+}
+
+const STREAM_CHUNK = 1 << 20;
+
+/** Resolves when `res` can take more, or has gone away. */
+function drained(res: Res): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+async function streamList(
+  call: ResourceCall,
+  head: string,
+  items: KObject[],
+  encode: (o: KObject) => string,
+): Promise<void> {
+  const { req, res } = call;
+  let closed = false;
+  const onClose = () => {
+    closed = true;
+  };
+  res.once('close', onClose);
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    ...('httpVersionMajor' in req && req.httpVersionMajor === 1 ? { 'transfer-encoding': 'chunked' } : {}),
+  });
+  const w = res as NodeJS.WritableStream & Res;
+  let parts: string[] = [head];
+  let size = head.length;
+  for (let i = 0; i < items.length; i++) {
+    const text = encode(items[i]!);
+    parts.push(i === 0 ? text : `,${text}`);
+    size += text.length + 1;
+    if (size >= STREAM_CHUNK) {
+      const more = w.write(parts.join(''));
+      parts = [];
+      size = 0;
+      if (!more && !closed) await drained(res);
+      if (closed) return;
+    }
+  }
+  res.off('close', onClose);
+  parts.push(']}');
+  w.end(parts.join(''));
 }

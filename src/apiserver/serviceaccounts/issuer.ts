@@ -5,7 +5,7 @@
  * bound to). `check` verifies signature, issuer, time window and audience; whether the
  * named objects still exist is the authenticator's question, not this module's.
  */
-import { randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import { type Claims, keyId, signJwt, verifyJwt } from './jwt.js';
 import type { SigningKey } from './keys.js';
 
@@ -35,7 +35,8 @@ export type Checked = { ok: true; subject: TokenSubject } | { ok: false; reason:
 
 export class TokenIssuer {
   readonly audiences: string[];
-  private readonly kid: string;
+  /** The key id (`kid`) the tokens carry. */
+  readonly kid: string;
 
   constructor(
     private readonly key: SigningKey,
@@ -44,6 +45,11 @@ export class TokenIssuer {
   ) {
     this.audiences = [issuer];
     this.kid = keyId(key.publicKey);
+  }
+
+  /** The public half of the signing key (published by the issuer discovery documents). */
+  get publicKey(): KeyObject {
+    return this.key.publicKey;
   }
 
   issue(r: IssueRequest): { token: string; expires: Date } {

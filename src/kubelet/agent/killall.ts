@@ -3,7 +3,9 @@
  * does: every pod sandbox and container in the node's containerd (started for the
  * purpose when it is not running), leftover shim processes, mounts under the data
  * directory, and the node's network state (the service proxy's nftables table and routes,
- * bridge, conflist, shared blackhole routes when no other node on the machine claims them). For use once the kubelet has stopped.
+ * bridge, conflist, shared blackhole routes when no other node on the machine claims them).
+ * For use once the kubelet has stopped. When containerd cannot be reached or started, the
+ * rest still happens: the processes left in the containers' cgroups are killed directly.
  */
 
 import { execFile } from 'node:child_process';
@@ -12,8 +14,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { removeProxyLeftovers } from '../../proxy/cleanup.js';
 import { containerdLayout } from '../containerd/config.js';
+import { processesMentioning } from '../containerd/processes.js';
 import { ContainerdSupervisor, waitForSocket } from '../containerd/supervisor.js';
 import { CriClient } from '../cri/client.js';
+import { waitForRuntime } from '../cri/ready.js';
 import type { NodeNetwork } from '../network/cni-config.js';
 import { tearDownHostNetwork } from '../network/host.js';
 import { MANAGED } from '../pods/labels.js';
@@ -33,6 +37,7 @@ async function removePods(address: string, log: (m: string) => void): Promise<nu
   const cri = new CriClient({ address });
   const o = { signal: AbortSignal.timeout(120_000) };
   try {
+    await waitForRuntime(cri, o.signal, 60_000);
     const sel = { label_selector: { [MANAGED]: 'true' } };
     const containers = await cri.listContainers(sel, o);
     await Promise.all(containers.map((c) => cri.stopContainer(c.id, 0, o).catch(() => undefined)));
@@ -60,15 +65,34 @@ async function mountsUnder(dir: string): Promise<string[]> {
     .sort((a, b) => b.length - a.length);
 }
 
-/** PIDs of processes (other than this one) whose command line mentions `needle`. */
-export async function processesMentioning(needle: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    const cmd = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes(needle)) found.push(Number(name));
+/** The cgroup directories containerd gives a task of its `k8s.io` namespace (v1 and v2). */
+function taskCgroups(id: string): string[] {
+  const v1 = ['pids', 'memory', 'cpu,cpuacct', 'cpu', 'freezer', 'systemd', 'unified'];
+  return [...v1.map((c) => `/sys/fs/cgroup/${c}/k8s.io/${id}`), `/sys/fs/cgroup/k8s.io/${id}`];
+}
+
+/**
+ * Kills every process still in the cgroup of a task this containerd ran (its state
+ * directory names them), for when the runtime could not stop them. Returns how many.
+ */
+async function killTaskProcesses(state: string): Promise<number> {
+  const ids = await readdir(join(state, 'io.containerd.runtime.v2.task', 'k8s.io')).catch(() => []);
+  const pids = new Set<number>();
+  for (const id of ids) {
+    if (!/^[0-9a-f]{64}$/.test(id)) continue;
+    for (const dir of taskCgroups(id)) {
+      const procs = await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
+      for (const p of procs.split('\n')) if (/^\d+$/.test(p)) pids.add(Number(p));
+    }
   }
-  return found;
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return pids.size;
 }
 
 export async function killall(agentDir: string, log: (m: string) => void): Promise<void> {
@@ -80,18 +104,22 @@ export async function killall(agentDir: string, log: (m: string) => void): Promi
     () => false,
   );
   if (hasConfig) {
-    if (!(await socketAnswers(layout.socket))) {
-      sup = new ContainerdSupervisor({ dir: layout.dir, sandboxImage: '127.0.0.1:5000/k8ts/pause:3.10' });
-      await sup.start(AbortSignal.timeout(30_000));
-      address = sup.layout.address;
-    }
     try {
+      if (!(await socketAnswers(layout.socket))) {
+        sup = new ContainerdSupervisor({ dir: layout.dir, sandboxImage: '127.0.0.1:5000/k8ts/pause:3.10' });
+        await sup.start(AbortSignal.timeout(60_000));
+        address = sup.layout.address;
+      }
       const n = await removePods(address, log);
       log(`removed ${n} pod sandboxes`);
+    } catch (err) {
+      log(`could not remove pods through containerd: ${(err as Error).message}`);
     } finally {
-      await sup?.close();
+      await sup?.close().catch((err: unknown) => log(`stop containerd: ${(err as Error).message}`));
     }
   }
+  const left = await killTaskProcesses(layout.state);
+  if (left > 0) log(`killed ${left} container processes left running`);
   for (const pid of await processesMentioning(layout.dir)) {
     try {
       process.kill(pid, 'SIGKILL');

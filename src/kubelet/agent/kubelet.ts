@@ -17,6 +17,7 @@ import { ApiEventRecorder } from '../../controllers/framework/recorder.js';
 import { ServiceProxy } from '../../proxy/proxy.js';
 import { ContainerdSupervisor } from '../containerd/supervisor.js';
 import { CriClient } from '../cri/client.js';
+import { waitForRuntime } from '../cri/ready.js';
 import { EvictionManager } from '../eviction/manager.js';
 import { readNodeStats, readPodUsage } from '../eviction/stats.js';
 import {
@@ -40,6 +41,8 @@ import { PodManager } from '../pods/manager.js';
 import { parseResolvConf } from '../pods/sandbox-config.js';
 import { createProbeService } from '../probes/index.js';
 import { KubeletServer } from '../server/server.js';
+import { MirrorPods } from '../static/mirror.js';
+import { StaticPodFiles } from '../static/source.js';
 import { createEnvService, createVolumeService, tokenRequester } from '../volumes/index.js';
 
 type Obj = Record<string, unknown>;
@@ -69,6 +72,10 @@ export interface KubeletOptions {
   evictionHard?: Threshold[];
   /** How long a pressure condition outlives its thresholds (default 5 min). */
   evictionPressureTransitionMs?: number;
+  /** Static pods: a directory of pod manifests, or one manifest file (--pod-manifest-path). */
+  podManifestPath?: string;
+  /** How often the manifests are looked at again, besides file-system events (default 20 s). */
+  podManifestCheckMs?: number;
   log: (m: string) => void;
 }
 
@@ -106,8 +113,7 @@ export class Kubelet {
         sandboxImage: o.sandboxImage,
         ...(registries ? { registries } : {}),
         onEvent: (e) => {
-          if (e.type === 'exited' || e.type === 'restarting' || e.type === 'error')
-            o.log(`containerd: ${JSON.stringify(e)}`);
+          if (e.type !== 'started') o.log(`containerd: ${JSON.stringify(e)}`);
         },
       });
       await this.supervisor.start(signal);
@@ -118,7 +124,7 @@ export class Kubelet {
     }
     const cri = new CriClient({ address });
     this.cri = cri;
-    const version = await cri.version({ signal });
+    const version = await waitForRuntime(cri, signal);
     const machine = await readMachine(o.dir);
     const events = new ApiEventRecorder(o.client, 'kubelet', o.log);
     const sink = (
@@ -158,6 +164,14 @@ export class Kubelet {
       events: sink,
       log: o.log,
     });
+    const statics = o.podManifestPath
+      ? new StaticPodFiles({
+          path: o.podManifestPath,
+          nodeName: o.nodeName,
+          ...(o.podManifestCheckMs ? { intervalMs: o.podManifestCheckMs } : {}),
+          log: o.log,
+        })
+      : undefined;
     const resolv = parseResolvConf(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
     pods = new PodManager(
       {
@@ -178,6 +192,7 @@ export class Kubelet {
         backoffScale: o.backoffScale ?? 1,
       },
       o.client,
+      statics,
     );
     this.pods = pods;
     this.server = await KubeletServer.start({
@@ -278,6 +293,19 @@ export class Kubelet {
     });
     this.proxy.start();
     await node.beat().catch(() => undefined);
+    if (statics) {
+      // Known before the first sync, so that running static pods are kept, not removed.
+      await statics.scan().catch((err: unknown) => o.log(`static pods: ${(err as Error).message}`));
+      this.running.push(statics.run(signal));
+      const mirrors = new MirrorPods({
+        client: o.client,
+        nodeName: o.nodeName,
+        source: statics,
+        informer: pods.informer,
+        log: (m) => o.log(`static pods: ${m}`),
+      });
+      this.running.push(mirrors.run(signal));
+    }
     this.running.push(pods.run(signal));
     this.running.push(eviction.run(signal));
     o.log(`kubelet: node ${o.nodeName} ready (pods ${this.podCIDR}, kubelet port ${this.server.port})`);
@@ -287,7 +315,8 @@ export class Kubelet {
   async stop(): Promise<void> {
     this.ac.abort();
     await Promise.allSettled(this.running);
-    await this.proxy?.stop();
+    // Each step runs whatever the one before did: containerd must not outlive the kubelet.
+    await this.proxy?.stop().catch((err: unknown) => this.o.log(`proxy stop: ${(err as Error).message}`));
     await this.server?.close().catch(() => undefined);
     this.cri?.close();
     await this.supervisor?.close();

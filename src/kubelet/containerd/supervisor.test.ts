@@ -100,3 +100,40 @@ test('a daemon that dies during start fails start() and is not restarted', async
   assert.equal(events.filter((e) => e.type === 'started').length, started);
   assert.equal(sup.pid, undefined);
 });
+
+test('a daemon left running on the same config by a killed owner is stopped first', async (t) => {
+  try {
+    await findContainerdBinaries();
+  } catch (e) {
+    t.skip(`needs the runc shim and runc installed: ${(e as Error).message}`);
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'k8ts-supervisor-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const fake = join(dir, 'fake-containerd.mjs');
+  await writeFile(fake, FAKE);
+  await chmod(fake, 0o755);
+  const opts = { dir: join(dir, 'node'), sandboxImage: 'pause', containerdBinary: fake };
+  // The first owner never restarts its daemon within the test: it stands for a dead process.
+  const old = new ContainerdSupervisor({
+    ...opts,
+    backoff: { initialMs: 600_000, maxMs: 600_000, resetAfterMs: 1 },
+  });
+  t.after(() => old.close());
+  await old.start(AbortSignal.timeout(20_000));
+  const stale = old.pid;
+  assert.ok(stale !== undefined && alive(stale));
+  const events: SupervisorEvent[] = [];
+  const sup = new ContainerdSupervisor({ ...opts, onEvent: (e) => events.push(e) });
+  t.after(() => sup.close());
+  await sup.start(AbortSignal.timeout(20_000));
+  assert.deepEqual(
+    events.filter((e) => e.type === 'stale-stopped'),
+    [{ type: 'stale-stopped', pids: [stale] }],
+  );
+  assert.equal(alive(stale), false);
+  const current = sup.pid;
+  assert.ok(current !== undefined && current !== stale && alive(current));
+  await sup.close();
+  assert.equal(alive(current), false);
+});

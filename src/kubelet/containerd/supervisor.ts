@@ -13,6 +13,7 @@ import { type BackoffPolicy, DEFAULT_BACKOFF, restartDelay } from './backoff.js'
 import { findContainerdBinaries } from './binaries.js';
 import type { ContainerdConfigOptions, ContainerdLayout } from './config.js';
 import { writeContainerdFiles } from './files.js';
+import { stopStaleContainerd } from './processes.js';
 
 export interface ContainerdSupervisorOptions extends ContainerdConfigOptions {
   /** Program to run (default `containerd` on PATH). */
@@ -30,7 +31,8 @@ export type SupervisorEvent =
   | { type: 'started'; pid: number }
   | { type: 'exited'; pid: number; code: number | null; signal: NodeJS.Signals | null }
   | { type: 'restarting'; delayMs: number; failures: number }
-  | { type: 'error'; error: Error };
+  | { type: 'error'; error: Error }
+  | { type: 'stale-stopped'; pids: number[] };
 
 /** Resolves when `socket` accepts a connection; rejects at the deadline or on abort. */
 export async function waitForSocket(socket: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -83,6 +85,10 @@ export class ContainerdSupervisor {
     const bins = await findContainerdBinaries(this.#opts.containerdBinary, this.#opts.runcBinary);
     this.#binary = bins.containerd;
     this.#layout = await writeContainerdFiles(this.#opts);
+    // A containerd on this config whose supervisor was killed would keep the socket and
+    // the metadata lock: it is stopped first (its shims and containers keep running).
+    const stale = await stopStaleContainerd(this.#layout.configFile);
+    if (stale.length > 0) this.#emit({ type: 'stale-stopped', pids: stale });
     this.#spawn();
     const ready = AbortSignal.any([signal, this.#stop.signal]);
     const died = this.#exited.then(() => {

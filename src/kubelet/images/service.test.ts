@@ -190,3 +190,60 @@ describe('image service pulls', () => {
     assert.match(events[0]!, /^Warning InspectFailed Failed to apply default image tag/);
   });
 });
+
+describe('image service image user', () => {
+  /** A runtime holding `sha256:u` (uid 1000) and `sha256:n` (user "nobody"), counting ImageStatus calls. */
+  class StatusCri {
+    looks: string[] = [];
+    async imageStatus(spec: ImageSpec): Promise<Image | null> {
+      this.looks.push(spec.image);
+      const byName: Record<string, string> = { 'reg.io/u:1': 'sha256:u', 'reg.io/n:1': 'sha256:n' };
+      const id = byName[spec.image] ?? spec.image;
+      if (id !== 'sha256:u' && id !== 'sha256:n') return null;
+      return {
+        id,
+        repo_tags: [],
+        repo_digests: [],
+        size: '1',
+        uid: id === 'sha256:u' ? { value: '1000' } : null,
+        username: id === 'sha256:n' ? 'nobody' : '',
+        spec: null,
+        pinned: false,
+      };
+    }
+    async pullImage(): Promise<string> {
+      throw new Error('no pulls here');
+    }
+  }
+
+  it('answers from what ensureImage saw, without asking the runtime again', async () => {
+    const cri = new StatusCri();
+    const svc = createImageService({
+      cri,
+      objects: objects({}),
+      events: () => undefined,
+      log: () => undefined,
+    });
+    const c = { name: 'c', image: 'reg.io/u:1', imagePullPolicy: 'IfNotPresent' };
+    const ref = await svc.ensureImage(pod(), c, signal);
+    assert.equal(ref, 'sha256:u');
+    assert.deepEqual(await svc.imageUser(ref, signal), { uid: 1000, username: '' });
+    assert.deepEqual(await svc.imageUser(ref, signal), { uid: 1000, username: '' });
+    assert.deepEqual(cri.looks, ['reg.io/u:1']);
+  });
+
+  it('asks once per unknown image id, and again for an image the runtime lacks', async () => {
+    const cri = new StatusCri();
+    const svc = createImageService({
+      cri,
+      objects: objects({}),
+      events: () => undefined,
+      log: () => undefined,
+    });
+    assert.deepEqual(await svc.imageUser('sha256:n', signal), { username: 'nobody' });
+    assert.deepEqual(await svc.imageUser('sha256:n', signal), { username: 'nobody' });
+    assert.deepEqual(await svc.imageUser('sha256:gone', signal), { username: '' });
+    assert.deepEqual(await svc.imageUser('sha256:gone', signal), { username: '' });
+    assert.deepEqual(cri.looks, ['sha256:n', 'sha256:gone', 'sha256:gone']);
+  });
+});

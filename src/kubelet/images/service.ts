@@ -10,11 +10,12 @@
  * not emit the container-level "Error: ErrImagePull" Event (the pod worker does).
  */
 import type { KObject } from '../../registry/types.js';
-import type { AuthConfig, ImageSpec } from '../cri/types.js';
+import type { AuthConfig, Image, ImageSpec } from '../cri/types.js';
 import {
   ContainerWaitingError,
   type EventSink,
   type ImageService,
+  type ImageUser,
   type Obj,
   type ObjectSource,
 } from '../pods/deps.js';
@@ -58,6 +59,13 @@ function pullPolicy(container: Obj, image: string): PullPolicy {
   return p === 'Always' || p === 'IfNotPresent' || p === 'Never' ? p : defaultPullPolicy(image);
 }
 
+/** Image ids whose user is remembered at most; the oldest is forgotten beyond that. */
+const USERS_KEPT = 256;
+
+function userOf(img: Image): ImageUser {
+  return { ...(img.uid ? { uid: Number(img.uid.value) } : {}), username: img.username };
+}
+
 function annotationsOf(pod: KObject): Record<string, string> {
   return { ...(pod.metadata?.annotations ?? {}) };
 }
@@ -67,6 +75,12 @@ export function createImageService(opts: ImageOptions): ImageService {
   const backoff = new PullBackoff(opts.backoff);
   const pulls = new SharedWork<PullOutcome>();
   const { cri, events } = opts;
+  const users = new Map<string, ImageUser>();
+  const remember = (img: Image | null): void => {
+    if (!img?.id || users.has(img.id)) return;
+    if (users.size >= USERS_KEPT) users.delete(users.keys().next().value ?? '');
+    users.set(img.id, userOf(img));
+  };
 
   /** The image id when the runtime has the image, else ''. Throws ImageInspectError. */
   async function presentId(
@@ -76,7 +90,9 @@ export function createImageService(opts: ImageOptions): ImageService {
     signal: AbortSignal,
   ): Promise<string> {
     try {
-      return (await cri.imageStatus(spec, { signal }))?.id ?? '';
+      const img = await cri.imageStatus(spec, { signal });
+      remember(img);
+      return img?.id ?? '';
     } catch (err) {
       if (signal.aborted) throw err;
       const msg = `Failed to inspect image ${q(image)}: ${runtimeMessage(err)}`;
@@ -100,6 +116,15 @@ export function createImageService(opts: ImageOptions): ImageService {
   }
 
   return {
+    async imageUser(imageRef, signal) {
+      const known = users.get(imageRef);
+      if (known) return known;
+      const img = await cri.imageStatus({ image: imageRef }, { signal });
+      if (!img) return { username: '' };
+      remember(img);
+      return users.get(img.id) ?? userOf(img);
+    },
+
     async ensureImage(pod, container, signal) {
       const image = typeof container['image'] === 'string' ? container['image'] : '';
       let tagged: string;

@@ -57,6 +57,18 @@ export interface ImageService {
    * ImagePullBackOff, ErrImageNeverPull, InvalidImageName).
    */
   ensureImage(pod: KObject, container: Obj, signal: AbortSignal): Promise<string>;
+  /**
+   * The user an image (by the id ensureImage returned) runs as: its numeric uid when the
+   * image names one, else its user name ('' when unset). Asks the runtime at most once per
+   * image id (an id names the image's config, so its user never changes). An image the
+   * runtime does not have has no known user (username ''); a failed look-up throws.
+   */
+  imageUser(imageRef: string, signal: AbortSignal): Promise<ImageUser>;
+}
+
+export interface ImageUser {
+  uid?: number;
+  username: string;
 }
 
 /** Host paths of a pod's volumes, by volume name. */

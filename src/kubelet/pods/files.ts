@@ -38,16 +38,23 @@ export function hostsContent(pod: KObject, podIP: string, clusterDomain: string)
   return out;
 }
 
+/**
+ * Writes the pod's managed hosts file unless `last` (what an earlier call wrote) already
+ * has this content; returns what the file now holds.
+ */
 export async function writeHosts(
   podsDir: string,
   pod: KObject,
   podIP: string,
   clusterDomain: string,
-): Promise<string> {
+  last?: { path: string; content: string },
+): Promise<{ path: string; content: string }> {
   const path = join(podDir(podsDir, pod.metadata?.uid ?? ''), 'etc-hosts');
+  const content = hostsContent(pod, podIP, clusterDomain);
+  if (last?.path === path && last.content === content) return last;
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, hostsContent(pod, podIP, clusterDomain));
-  return path;
+  await writeFile(path, content);
+  return { path, content };
 }
 
 /** Creates (empty) the termination message file of a container instance. */

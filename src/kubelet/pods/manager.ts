@@ -1,10 +1,13 @@
 /**
  * The kubelet's pods: an informer on the pods bound to this node, a relist of the
- * runtime every second (the PLEG: a pod whose sandboxes or containers changed is synced),
- * and a keyed work queue (by pod uid; one sync per pod at a time) running PodSyncer.
+ * runtime every second (the PLEG: a pod whose sandboxes or containers changed is synced;
+ * an API update that changed only the status is not, see ./pod-update.ts), and a keyed
+ * work queue (by pod uid; one sync per pod at a time) running PodSyncer.
  * Writes each status when it changed, deletes pods that finished stopping for deletion,
  * and removes from the runtime what belongs to pods the API no longer has. Also answers
  * the kubelet server's lookups (containers, log files, sandboxes by pod name).
+ * Static pods (../static) come from manifest files instead of the informer; their
+ * status goes to their mirror pods, which are never run themselves.
  */
 import type { Client } from '../../client/client.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
@@ -13,16 +16,25 @@ import { runWorkers, WorkQueue } from '../../client/workqueue.js';
 import type { KObject } from '../../registry/types.js';
 import { deepEqual } from '../../util/deep-equal.js';
 import type { ContainerRef, LookupError, PodLookup } from '../server/lookup.js';
+import { mirrorHash } from '../static/annotations.js';
+import type { StaticPodSource } from '../static/types.js';
 import { callOpts, type PodContext } from './context.js';
 import type { Obj } from './deps.js';
 import { removePod } from './kill.js';
 import { MANAGED } from './labels.js';
 import { PodState } from './pod-state.js';
+import { needsSync } from './pod-update.js';
 import { fingerprint, groupByPod, type PodRuntimeView } from './runtime-view.js';
 import { podLogDir } from './sandbox-config.js';
 import { PodSyncer } from './sync.js';
 
 const UID_INDEX = 'uid';
+/**
+ * Pods synced at once. Upstream gives every pod its own worker; pods created together
+ * must start together (a wait for a free worker adds up to a whole sandbox start), so
+ * this only caps a pathological burst. Each worker is a pending promise, nothing more.
+ */
+const POD_WORKERS = 64;
 
 export class PodManager implements PodLookup {
   readonly informer: Informer;
@@ -31,11 +43,15 @@ export class PodManager implements PodLookup {
   private readonly states = new Map<string, PodState>();
   private runtime = new Map<string, PodRuntimeView>();
   private prints = new Map<string, string>();
+  /** Pods whose sync is under way. */
+  private readonly syncing = new Set<string>();
   private readonly api;
 
   constructor(
     private readonly ctx: PodContext,
     client: Client,
+    /** Pods from manifest files: run from there, their status goes to their mirror pods. */
+    private readonly statics?: StaticPodSource,
   ) {
     this.api = client.resource('', 'v1', 'pods');
     this.informer = new Informer(this.api, {
@@ -43,8 +59,19 @@ export class PodManager implements PodLookup {
       indexers: { [UID_INDEX]: (p) => [p.metadata?.uid ?? ''] },
       log: (m) => ctx.log(`pod informer: ${m}`),
     });
-    const enqueue = (p: KObject) => this.queue.add(p.metadata?.uid ?? '');
-    this.informer.addHandler({ onAdd: enqueue, onUpdate: (_, p) => enqueue(p), onDelete: enqueue });
+    const enqueue = (p: KObject) => {
+      // A mirror pod is not run: its events look at the static pod it mirrors.
+      this.queue.add(mirrorHash(p) ?? p.metadata?.uid ?? '');
+    };
+    this.informer.addHandler({
+      onAdd: enqueue,
+      // A status-only change (mostly this kubelet's own write) waits for the periodic sync.
+      onUpdate: (old, p) => {
+        if (mirrorHash(p) !== undefined || needsSync(old, p)) enqueue(p);
+      },
+      onDelete: enqueue,
+    });
+    statics?.subscribe((uid) => this.queue.add(uid));
     this.syncer = new PodSyncer(ctx);
   }
 
@@ -79,8 +106,15 @@ export class PodManager implements PodLookup {
     })();
     await runWorkers(
       this.queue,
-      8,
-      (uid) => this.sync(uid, signal),
+      POD_WORKERS,
+      async (uid) => {
+        this.syncing.add(uid);
+        try {
+          await this.sync(uid, signal);
+        } finally {
+          this.syncing.delete(uid);
+        }
+      },
       (uid, err) => {
         if (!isConflict(err) && !signal.aborted) this.ctx.log(`pod ${uid}: ${(err as Error).message}`);
       },
@@ -98,8 +132,15 @@ export class PodManager implements PodLookup {
     const prints = new Map<string, string>();
     for (const [uid, v] of next) {
       const f = fingerprint(v);
+      const before = this.prints.get(uid);
+      if (before !== f && this.syncing.has(uid)) {
+        // The sync under way looks at the runtime itself and records what it saw when it
+        // ends; a change it missed still differs from that at the next relist.
+        if (before !== undefined) prints.set(uid, before);
+        continue;
+      }
       prints.set(uid, f);
-      if (this.prints.get(uid) !== f) this.queue.add(uid);
+      if (before !== f) this.queue.add(uid);
     }
     for (const uid of this.prints.keys()) if (!prints.has(uid)) this.queue.add(uid);
     this.runtime = next;
@@ -107,7 +148,10 @@ export class PodManager implements PodLookup {
   }
 
   private podByUid(uid: string): KObject | undefined {
-    return this.informer.cache.byIndex(UID_INDEX, uid)[0];
+    return (
+      this.statics?.get(uid) ??
+      this.informer.cache.byIndex(UID_INDEX, uid).find((p) => mirrorHash(p) === undefined)
+    );
   }
 
   private async sync(uid: string, signal: AbortSignal): Promise<void> {
@@ -130,8 +174,13 @@ export class PodManager implements PodLookup {
     }
     const res = await this.syncer.sync(pod, view, state, signal);
     // Lookups (logs, exec) see what this sync made before its status says Ready.
-    if (res.view) this.runtime.set(uid, res.view);
-    await this.writeStatus(pod, state, res.status);
+    // The relist then sees a change only when the runtime moved on since this sync.
+    if (res.view) {
+      this.runtime.set(uid, res.view);
+      this.prints.set(uid, fingerprint(res.view));
+    }
+    const target = this.statusTarget(pod);
+    if (target) await this.writeStatus(target, state, res.status);
     if (res.deleteFromApi) {
       try {
         await this.api.delete(pod.metadata?.namespace, pod.metadata?.name ?? '', {
@@ -159,10 +208,19 @@ export class PodManager implements PodLookup {
     }
   }
 
+  /** Where a pod's status goes: the pod, or a static pod's mirror pod (none yet: nowhere). */
+  private statusTarget(pod: KObject): KObject | undefined {
+    const uid = pod.metadata?.uid ?? '';
+    if (!this.statics?.get(uid)) return pod;
+    const mirror = this.informer.cache.getByName(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '');
+    return mirror && mirrorHash(mirror) === uid && !mirror.metadata?.deletionTimestamp ? mirror : undefined;
+  }
+
   // ---- PodLookup ----
 
   private byName(namespace: string, name: string): KObject | undefined {
-    return this.informer.cache.getByName(namespace, name);
+    const p = this.informer.cache.getByName(namespace, name);
+    return this.statics?.byName(namespace, name) ?? (p && mirrorHash(p) === undefined ? p : undefined);
   }
 
   container(

@@ -3,7 +3,8 @@
  * container is waiting, the crash-loop back-off of each container (10 s doubling to
  * 5 min, forgotten after 10 min without a restart), kill requests from failed probes,
  * containers it stopped itself (so that exit 137 is not taken for an OOM), termination
- * messages read, the status last written, and a terminal phase once reached.
+ * messages read, the status and the /etc/hosts content last written, and a terminal
+ * phase once reached.
  */
 import type { Obj } from './deps.js';
 
@@ -27,6 +28,8 @@ export class PodState {
   /** Sandbox id -> pod IP. */
   readonly sandboxIPs = new Map<string, string>();
   written?: { over: string; status: Obj };
+  /** The managed /etc/hosts as last written: rewritten only when its content changes. */
+  hosts?: { path: string; content: string };
   terminal?: { phase: string; reason?: string; message?: string };
   lastMountError?: string;
   dnsWarned = false;

@@ -49,9 +49,8 @@ export async function startContainer(
       },
     };
     const env = await ctx.env.resolve(withIPs, container, signal);
-    const img = await ctx.cri.imageStatus({ image: imageRef }, callOpts(signal));
-    const uid = img?.uid ? Number(img.uid.value) : undefined;
-    checkNonRoot(pod, container, uid, img?.username ?? '');
+    const user = await ctx.images.imageUser(imageRef, signal);
+    checkNonRoot(pod, container, user.uid, user.username);
     const mounts: Mount[] = ctx.volumes.mounts(pod, container, r.volumes);
     const taken = new Set(mounts.map((m) => m.container_path));
     if (r.hostsFile && !taken.has('/etc/hosts'))

@@ -2,8 +2,9 @@
  * One sync of one pod (upstream's SyncPod, level-triggered): given the pod as the API has
  * it and what the runtime holds, make the runtime match and return the status to write.
  * Deleted pods are stopped (preStop, grace period) and reported for final deletion;
- * terminal pods are stopped and never restarted; otherwise volumes are set up, a sandbox
- * is made ready (re-created when it died), init containers run one at a time in order
+ * terminal pods are stopped and never restarted; otherwise volumes are set up while a
+ * sandbox is made ready (re-created when it died; a volume that fails leaves the sandbox
+ * made and the containers waiting), init containers run one at a time in order
  * (a sidecar, restartPolicy Always, only has to start; it is kept running and restarted
  * whenever it exits), then app containers start, and exited containers restart by
  * restartPolicy under crash-loop back-off. When a non-Always pod's regular containers are
@@ -12,7 +13,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { KObject } from '../../registry/types.js';
-import type { ContainerState, PodSandboxConfig } from '../cri/types.js';
+import type { ContainerState, PodSandbox, PodSandboxConfig } from '../cri/types.js';
 import { podRef } from '../pod-ref.js';
 import { callOpts, type PodContext } from './context.js';
 import { type Obj, type PodVolumes, VolumeSetupError } from './deps.js';
@@ -194,55 +195,25 @@ export class PodSyncer {
       view = await this.relistPod(uid, signal);
       return { status: await this.status(pod, view, state, signal), requeueAfterMs: 60_000 };
     }
-    let volumes: PodVolumes;
-    try {
-      volumes = await this.ctx.volumes.setUp(pod, signal);
-      state.lastMountError = undefined;
-    } catch (err) {
-      if (!(err instanceof VolumeSetupError)) throw err;
-      const msg = `MountVolume.SetUp failed for volume "${err.volume}" : ${err.message}`;
-      if (msg !== state.lastMountError) this.ctx.events(pod, 'Warning', 'FailedMount', msg);
-      state.lastMountError = msg;
-      return { status: await this.status(pod, view, state, signal), requeueAfterMs: 2_000 };
-    }
-    let sb = view?.sandboxes[0];
-    if (sb?.state !== 'SANDBOX_READY') {
-      if (sb) {
-        this.ctx.events(
-          pod,
-          'Normal',
-          'SandboxChanged',
-          'Pod sandbox changed, it will be killed and re-created.',
-        );
-        await killPod(this.ctx, pod, view, this.grace(pod), state, signal);
-      }
-      const attempt = sb ? (sb.metadata?.attempt ?? 0) + 1 : 0;
-      const dns = dnsConfig(pod, this.ctx.dns);
-      if (dns.fellBack && !state.dnsWarned) {
-        state.dnsWarned = true;
-        this.ctx.events(
-          pod,
-          'Warning',
-          'MissingClusterDNS',
-          `pod: "${podRef(pod)}". kubelet does not have ClusterDNS IP configured and cannot create Pod using "ClusterFirst" policy. Falling back to "Default" policy.`,
-        );
-      }
-      const cfg = sandboxConfig(pod, attempt, this.ctx.logsDir, dns.config, this.ctx.hostname);
-      await mkdir(cfg.log_directory ?? this.ctx.logsDir, { recursive: true });
-      try {
-        await this.ctx.cri.runPodSandbox(cfg, callOpts(signal, 120_000));
-      } catch (err) {
-        this.ctx.events(
-          pod,
-          'Warning',
-          'FailedCreatePodSandBox',
-          `Failed to create pod sandbox: ${(err as Error).message}`,
-        );
-        return { status: await this.status(pod, view, state, signal), requeueAfterMs: 5_000 };
-      }
-      view = await this.relistPod(uid, signal);
-      sb = view?.sandboxes[0];
-      if (!sb) throw new Error('sandbox vanished after creation');
+    // Volumes are set up while the sandbox is made: neither needs the other. Both are
+    // awaited before anything else happens (a sandbox still being made must never meet
+    // the next sync of this pod).
+    const [mounted, made] = await Promise.allSettled([
+      this.setUpVolumes(pod, state, signal),
+      this.readySandbox(pod, view, state, signal),
+    ]);
+    if (made.status === 'rejected') throw made.reason;
+    if (mounted.status === 'rejected') throw mounted.reason;
+    view = made.value.view;
+    const volumes = mounted.value;
+    const sb = made.value.sandbox;
+    if (!volumes || !sb) {
+      const requeueAfterMs = volumes ? 5_000 : 2_000;
+      return {
+        status: await this.status(pod, view, state, signal),
+        requeueAfterMs,
+        ...(view ? { view } : {}),
+      };
     }
     const sandboxId = sb.id;
     const dns = dnsConfig(pod, this.ctx.dns).config;
@@ -253,15 +224,18 @@ export class PodSyncer {
       dns,
       this.ctx.hostname,
     );
-    let podIP = state.sandboxIPs.get(sandboxId);
     const hostNetwork = spec(pod)['hostNetwork'] === true;
     let hostsFile: string | undefined;
+    let podIP = state.sandboxIPs.get(sandboxId);
     if (podIP === undefined) {
       const st = await this.ctx.cri.podSandboxStatus(sandboxId, callOpts(signal));
       podIP = hostNetwork ? this.ctx.hostIP : (st.status?.network?.ip ?? '');
       state.sandboxIPs.set(sandboxId, podIP);
     }
-    if (!hostNetwork) hostsFile = await writeHosts(this.ctx.podsDir, pod, podIP, this.ctx.dns.clusterDomain);
+    if (!hostNetwork) {
+      state.hosts = await writeHosts(this.ctx.podsDir, pod, podIP, this.ctx.dns.clusterDomain, state.hosts);
+      hostsFile = state.hosts.path;
+    }
     const inst = await this.instances(view, signal);
     const changed = await this.runContainers(
       pod,
@@ -297,6 +271,94 @@ export class PodSyncer {
     }
     await this.collectGarbage(view, signal);
     return { status, requeueAfterMs: this.nextLook(state), ...(view ? { view } : {}) };
+  }
+
+  /** Sets up the pod's volumes; undefined (FailedMount recorded) when one failed. */
+  private async setUpVolumes(
+    pod: KObject,
+    state: PodState,
+    signal: AbortSignal,
+  ): Promise<PodVolumes | undefined> {
+    try {
+      const volumes = await this.ctx.volumes.setUp(pod, signal);
+      state.lastMountError = undefined;
+      return volumes;
+    } catch (err) {
+      if (!(err instanceof VolumeSetupError)) throw err;
+      const msg = `MountVolume.SetUp failed for volume "${err.volume}" : ${err.message}`;
+      if (msg !== state.lastMountError) this.ctx.events(pod, 'Warning', 'FailedMount', msg);
+      state.lastMountError = msg;
+      return undefined;
+    }
+  }
+
+  /**
+   * The pod's ready sandbox, made (or re-made after it died) when needed, with the view
+   * of the runtime after that; no sandbox when making it failed (FailedCreatePodSandBox
+   * recorded).
+   */
+  private async readySandbox(
+    pod: KObject,
+    view: PodRuntimeView | undefined,
+    state: PodState,
+    signal: AbortSignal,
+  ): Promise<{ view: PodRuntimeView | undefined; sandbox?: PodSandbox }> {
+    const old = view?.sandboxes[0];
+    if (old?.state === 'SANDBOX_READY') return { view, sandbox: old };
+    if (old) {
+      this.ctx.events(
+        pod,
+        'Normal',
+        'SandboxChanged',
+        'Pod sandbox changed, it will be killed and re-created.',
+      );
+      await killPod(this.ctx, pod, view, this.grace(pod), state, signal);
+    }
+    const attempt = old ? (old.metadata?.attempt ?? 0) + 1 : 0;
+    const dns = dnsConfig(pod, this.ctx.dns);
+    if (dns.fellBack && !state.dnsWarned) {
+      state.dnsWarned = true;
+      this.ctx.events(
+        pod,
+        'Warning',
+        'MissingClusterDNS',
+        `pod: "${podRef(pod)}". kubelet does not have ClusterDNS IP configured and cannot create Pod using "ClusterFirst" policy. Falling back to "Default" policy.`,
+      );
+    }
+    const cfg = sandboxConfig(pod, attempt, this.ctx.logsDir, dns.config, this.ctx.hostname);
+    await mkdir(cfg.log_directory ?? this.ctx.logsDir, { recursive: true });
+    let id: string;
+    try {
+      id = await this.ctx.cri.runPodSandbox(cfg, callOpts(signal, 120_000));
+    } catch (err) {
+      this.ctx.events(
+        pod,
+        'Warning',
+        'FailedCreatePodSandBox',
+        `Failed to create pod sandbox: ${(err as Error).message}`,
+      );
+      return { view };
+    }
+    const uid = pod.metadata?.uid ?? '';
+    const st = (await this.ctx.cri.podSandboxStatus(id, callOpts(signal))).status;
+    if (!st) throw new Error('sandbox vanished after creation');
+    const hostNetwork = spec(pod)['hostNetwork'] === true;
+    state.sandboxIPs.set(id, hostNetwork ? this.ctx.hostIP : (st.network?.ip ?? ''));
+    const sandbox: PodSandbox = {
+      id,
+      metadata: st.metadata,
+      state: st.state,
+      created_at: st.created_at,
+      labels: st.labels,
+      annotations: st.annotations,
+      runtime_handler: st.runtime_handler,
+    };
+    // A first sandbox: the runtime holds nothing else for the pod, so the view is known.
+    // After a re-make the old instances changed state (killed): look again.
+    if (!view || (view.sandboxes.length === 0 && view.containers.size === 0))
+      return { view: { uid, sandboxes: [sandbox], containers: new Map() }, sandbox };
+    const next = await this.relistPod(uid, signal);
+    return { view: next, sandbox: next?.sandboxes.find((s) => s.id === id) ?? sandbox };
   }
 
   private nextLook(state: PodState): number {

@@ -138,7 +138,10 @@ export class PodWorker {
     }
     const status = podStatus(e.rt, pod, now);
     const rv = pod.metadata?.resourceVersion ?? '';
-    const current = e.written && e.written.over === rv ? e.written.status : pod['status'];
+    // Once the cache holds a newer pod than the one written over, the written status is
+    // either in it or superseded: keep no copy of it (one per pod adds up at scale).
+    if (e.written && e.written.over !== rv) e.written = undefined;
+    const current = e.written ? e.written.status : pod['status'];
     if (!deepEqual(current, status)) {
       try {
         await this.ctx.limiter.run(() =>

@@ -1,11 +1,14 @@
 /**
- * The watch cache of one resource: its current objects, decoded once, and a ring of its
- * recent events. Serves lists and watches from memory. Fed only by the CacheSet, in
- * revision order; never writes to storage. Objects handed out are shared: callers must
- * not mutate them.
+ * The watch cache of one resource: its current objects, decoded once, their keys in
+ * sorted order (kept sorted lazily: new keys are appended and the nearly sorted array is
+ * re-sorted on the next read, deleted keys dropped then), and a ring of its recent events.
+ * Serves lists, list snapshots (for paginated lists) and watches from memory. Fed only by
+ * the CacheSet, in revision order; never writes to storage. Objects handed out are
+ * shared: callers must not mutate them.
  */
 import { BoundedQueue } from '../../util/bounded-queue.js';
 import type { KObject } from '../types.js';
+import { ListSnapshots } from './list-snapshots.js';
 
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
 
@@ -68,14 +71,39 @@ export class CacheWatcher extends BoundedQueue<CacheEvent> {
   }
 }
 
+/** The objects under a key prefix at one revision, in key order (keys[i] is objects[i]'s key). */
+export interface ListSnapshot {
+  revision: number;
+  keys: string[];
+  objects: KObject[];
+}
+
+/** The first index in sorted `keys` whose key is >= `key`. */
+export function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class ResourceCache {
   /** key -> current object. */
   readonly objects = new Map<string, KObject>();
+  /** Every key of `objects` (and, until the next read, deleted ones), sorted unless `unsorted`. */
+  private sorted: string[] = [];
+  private unsorted = false;
+  private deleted = 0;
   private ring: { key: string; ev: CacheEvent }[] = [];
   private ringStart = 0;
   /** Every event after this revision is in the ring. */
   private floor = 0;
   private readonly watchers = new Set<CacheWatcher>();
+  /** Snapshots taken by paginated lists, found again by the revision in their continue tokens. */
+  readonly snapshots = new ListSnapshots();
 
   constructor(
     readonly prefix: string,
@@ -87,16 +115,27 @@ export class ResourceCache {
   reset(objects: Map<string, KObject>, revision: number, err: unknown): void {
     this.objects.clear();
     for (const [k, v] of objects) this.objects.set(k, v);
+    this.sorted = [...this.objects.keys()];
+    this.unsorted = true;
+    this.deleted = 0;
     this.ring = [];
     this.ringStart = 0;
     this.floor = revision;
+    this.snapshots.clear();
     for (const w of [...this.watchers]) w.fail(err);
   }
 
   /** Applies one change (in revision order). */
   apply(key: string, ev: CacheEvent): void {
-    if (ev.type === 'DELETED') this.objects.delete(key);
-    else this.objects.set(key, ev.object);
+    if (ev.type === 'DELETED') {
+      if (this.objects.delete(key)) this.deleted++;
+    } else {
+      if (!this.objects.has(key)) {
+        this.sorted.push(key);
+        this.unsorted = true;
+      }
+      this.objects.set(key, ev.object);
+    }
     this.ring.push({ key, ev });
     if (this.ring.length - this.ringStart > this.capacity) {
       this.floor = this.ring[this.ringStart]!.ev.revision;
@@ -109,17 +148,44 @@ export class ResourceCache {
     for (const w of this.watchers) w.offer(ev, key);
   }
 
+  /** Every current key in order. The array is shared: callers must not change it. */
+  private sortedKeys(): string[] {
+    if (this.unsorted) {
+      // Mostly sorted already (new keys at the end): TimSort makes this about linear.
+      this.sorted.sort();
+      this.unsorted = false;
+    }
+    if (this.deleted > 0) {
+      // Drop deleted keys, and the second copy of a key deleted and added again.
+      const kept: string[] = [];
+      for (const k of this.sorted) if (this.objects.has(k) && kept[kept.length - 1] !== k) kept.push(k);
+      this.sorted = kept;
+      this.deleted = 0;
+    }
+    return this.sorted;
+  }
+
   /** Current objects under `keyPrefix` (a namespace or the whole resource), in key order. */
   list(keyPrefix: string, filter?: ObjectFilter): KObject[] {
-    const keys: string[] = [];
-    for (const k of this.objects.keys()) if (k.startsWith(keyPrefix)) keys.push(k);
-    keys.sort();
+    const keys = this.sortedKeys();
     const out: KObject[] = [];
-    for (const k of keys) {
+    for (let i = lowerBound(keys, keyPrefix); i < keys.length; i++) {
+      const k = keys[i]!;
+      if (!k.startsWith(keyPrefix)) break;
       const o = this.objects.get(k)!;
       if (!filter || filter(o)) out.push(o);
     }
     return out;
+  }
+
+  /** The objects under `keyPrefix` now, with their keys, to page through later. */
+  snapshot(keyPrefix: string, revision: number): ListSnapshot {
+    const all = this.sortedKeys();
+    const from = lowerBound(all, keyPrefix);
+    let to = from;
+    while (to < all.length && all[to]!.startsWith(keyPrefix)) to++;
+    const keys = all.slice(from, to);
+    return { revision, keys, objects: keys.map((k) => this.objects.get(k)!) };
   }
 
   /**

@@ -14,7 +14,13 @@ import type { CacheWatcher, ResourceCache } from '../cache/resource-cache.js';
 import type { KObject, RequestContext, ResourceDef, Strategy } from '../types.js';
 import { decode } from './meta.js';
 import type { ListOptions, ListResult, WatchOptions } from './options.js';
-import { listFromStorage, parseResourceVersion, tooLargeResourceVersion } from './read.js';
+import {
+  firstPageFromCache,
+  listFromStorage,
+  nextPage,
+  parseResourceVersion,
+  tooLargeResourceVersion,
+} from './read.js';
 
 /** What the generic store needs from around it (admission, the clock). */
 export interface StoreEnv {
@@ -95,25 +101,27 @@ export class GenericStore {
   /**
    * Lists, following Kubernetes' resourceVersion rules: "" (consistent) and N (not older
    * than N) are served from the watch cache once it has caught up, "0" from the cache as
-   * it is, `limit` with "" or a continue token, and resourceVersionMatch=Exact, from storage.
+   * it is, and resourceVersionMatch=Exact from storage. With `limit` and "", pages are cut
+   * from a snapshot of the cache that their continue tokens name (read.ts).
    */
   async list(namespace: string, opts: ListOptions): Promise<ListResult<KObject>> {
     const rv = opts.resourceVersion ?? '';
-    const exact = opts.resourceVersionMatch === 'Exact';
-    const paged = (opts.limit ?? 0) > 0 && rv === '';
-    if (opts.continue || exact || paged) {
-      return listFromStorage(this.env.store, this.keyPrefix(namespace), opts);
-    }
+    const prefix = this.keyPrefix(namespace);
+    if (opts.resourceVersionMatch === 'Exact') return listFromStorage(this.env.store, prefix, opts);
+    if (opts.continue)
+      return nextPage(this.env.store, this.cache, prefix, { ...opts, continue: opts.continue });
     const caches = this.env.caches;
     if (rv !== '0') {
       const want = rv === '' ? await this.env.store.currentRevision() : parseResourceVersion(rv);
       if (!(await caches.waitFor(want, FRESHNESS_WAIT_MS))) {
         if (rv !== '') throw tooLargeResourceVersion(want, caches.revision);
-        return listFromStorage(this.env.store, this.keyPrefix(namespace), opts);
+        return listFromStorage(this.env.store, prefix, opts);
       }
     }
+    if ((opts.limit ?? 0) > 0 && rv === '')
+      return firstPageFromCache(this.cache, prefix, caches.revision, opts);
     return {
-      items: this.cache.list(this.keyPrefix(namespace), opts.filter),
+      items: this.cache.list(prefix, opts.filter),
       resourceVersion: String(caches.revision),
     };
   }

@@ -200,9 +200,12 @@ export async function updateObject(
 }
 
 let components: SchemaMap | undefined | null = null;
+const applyTypes = new WeakMap<GenericStore, TypeDef>();
 
-/** The apply type of the store's kind (lists and maps by their merge markers). */
+/** The apply type of the store's kind (lists and maps by their merge markers), built once per store. */
 export function applyTypeOf(s: GenericStore): TypeDef {
+  const known = applyTypes.get(s);
+  if (known) return known;
   if (components === null) {
     try {
       components = componentSchemas();
@@ -211,7 +214,9 @@ export function applyTypeOf(s: GenericStore): TypeDef {
       components = undefined;
     }
   }
-  return listTypesFor(s.info.group, s.info.version, s.info.kind, components);
+  const type = listTypesFor(s.info.group, s.info.version, s.info.kind, components);
+  applyTypes.set(s, type);
+  return type;
 }
 
 /**

@@ -14,6 +14,7 @@ import { podsDef } from './core/pods.js';
 import { servicesDef } from './core/services.js';
 import { simpleCoreDefs } from './core/simple.js';
 import { ingressDefs } from './networking/ingresses.js';
+import { rbacDefs } from './rbac/rbac.js';
 import { storageClassesDef } from './storage/storage-classes.js';
 
 const key = (d: { info: { group: string; version: string; plural: string } }) =>
@@ -39,6 +40,7 @@ export function resourceDefs(): ResourceDef[] {
     ...jobDefs(),
     ...hpaDefs(),
     ...ingressDefs(),
+    ...rbacDefs(),
     storageClassesDef(),
   ]) {
     specific.set(key(d), d);

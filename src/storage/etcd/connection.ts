@@ -34,9 +34,10 @@ type GlobalPolicy = NonNullable<NonNullable<IOptions['faultHandling']>['global']
  * own outcome), so the global policy only runs the call. The pool calls nothing but
  * `execute` on it; the cast says so rather than pulling in cockatiel as a dependency.
  */
+const NEVER_ABORTED = new AbortController().signal;
 const runOnce = {
   execute: <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal) =>
-    Promise.resolve(fn({ signal: signal ?? new AbortController().signal })),
+    Promise.resolve(fn({ signal: signal ?? NEVER_ABORTED })),
 } as unknown as GlobalPolicy;
 
 /**
@@ -74,6 +75,9 @@ export class EtcdConnection {
         'grpc.keepalive_time_ms': 30_000,
         'grpc.keepalive_timeout_ms': 10_000,
         'grpc.max_reconnect_backoff_ms': 2_000,
+        // The retry loop below retries; gRPC's own (transparent) retries would only copy and
+        // hold every request message in case it has to send it again.
+        'grpc.enable_retries': 0,
       },
     });
   }

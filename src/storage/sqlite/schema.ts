@@ -33,8 +33,10 @@ CREATE TABLE IF NOT EXISTS meta (
 
 export function openSchema(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
-  // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash.
-  db.pragma('synchronous = FULL');
+  // NORMAL: the commit itself does not fsync the WAL; the store does, off the main thread,
+  // and acknowledges a write only after that sync, so an acknowledged write survives a crash
+  // or a power loss (checkpoints still sync the WAL before copying it into the database).
+  db.pragma('synchronous = NORMAL');
   // One process owns the database; a second server on the same data dir fails fast.
   db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('busy_timeout = 0');

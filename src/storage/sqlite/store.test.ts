@@ -38,6 +38,54 @@ describe('sqlite store', () => {
     }
   });
 
+  it('lets reads see only acknowledged writes while groups are syncing', async () => {
+    const s = SqliteStore.open(fresh());
+    try {
+      const acked = new Set<string>();
+      const writes = Array.from({ length: 300 }, (_, i) => {
+        const key = `/sync/${String(i).padStart(3, '0')}`;
+        return s.create(key, Buffer.from('v')).then(() => acked.add(key));
+      });
+      let reads = 0;
+      let done = false;
+      const all = Promise.all(writes).then(() => {
+        done = true;
+      });
+      for (let round = 0; round < 1000 && !done; round++) {
+        const listed = await s.list('/sync/');
+        for (const kv of listed.items)
+          assert.ok(acked.has(kv.key), `${kv.key} read before it was acknowledged`);
+        assert.ok(listed.revision <= (await s.currentRevision()));
+        reads++;
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      await all;
+      assert.ok(reads > 1, 'reads ran while writes were in flight');
+      assert.equal((await s.list('/sync/')).items.length, 300);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('commits and acknowledges the writes queued when it closes', async () => {
+    const path = fresh();
+    const a = SqliteStore.open(path);
+    const writes = Array.from({ length: 50 }, (_, i) => a.create(`/closing/${i}`, Buffer.from('v')));
+    await a.close();
+    const revs = await Promise.all(writes);
+    await assert.rejects(a.create('/closing/late', Buffer.from('v')), (e) =>
+      isStorageError(e, 'Unavailable'),
+    );
+    const b = SqliteStore.open(path);
+    try {
+      const listed = await b.list('/closing/');
+      assert.equal(listed.items.length, 50);
+      assert.equal(listed.revision, Math.max(...revs.map((kv) => kv.modRevision)));
+    } finally {
+      await b.close();
+    }
+  });
+
   it('refuses a second opener of the same database', async () => {
     const path = fresh();
     const a = SqliteStore.open(path);

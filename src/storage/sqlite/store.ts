@@ -1,12 +1,15 @@
 /**
  * The embedded SQLite store (the default backend). Writes are queued and committed in
- * groups: every write queued during one turn of the event loop goes into one transaction
- * with one fsync, and each is acknowledged only after that commit. Watchers are fed from
- * the write path through the fan-out; history comes from the revision log.
+ * groups: every write queued while the previous group is being made durable goes into one
+ * transaction. The transaction runs on the main thread, but its fsync of the WAL does not:
+ * it runs in libuv's thread pool while requests go on being served, and each write is
+ * acknowledged, and published to watchers, only after it completed. Reads wait for a sync
+ * in flight, so nothing is ever read that a power loss could still take back. Watchers are
+ * fed from the write path through the fan-out; history comes from the revision log.
  *
  * It must not be opened twice: the database is locked exclusively by its process.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeContinue, encodeContinue, keyAfter } from '../continue-token.js';
@@ -66,6 +69,15 @@ export class SqliteStore implements Store {
   private readonly fanout: WatchFanout;
   private queue: Pending[] = [];
   private flushScheduled = false;
+  /** A committed group waits for its WAL sync; no other group commits meanwhile. */
+  private syncing = false;
+  /** Called when the sync in flight completes (reads waiting, close). */
+  private syncWaiters: (() => void)[] = [];
+  /** The WAL file, opened at the first sync; undefined in memory. */
+  private walFd: number | undefined;
+  /** Set when a sync failed: the store then refuses everything (its state is unknown). */
+  private broken: UnavailableError | undefined;
+  private closing = false;
   private closed = false;
   private readonly maxBatch: number;
   private readonly now: () => number;
@@ -74,6 +86,8 @@ export class SqliteStore implements Store {
 
   private constructor(
     private readonly db: Database.Database,
+    /** The write-ahead log file, undefined for an in-memory database. */
+    private readonly walPath: string | undefined,
     opts: SqliteStoreOptions,
   ) {
     this.st = prepare(db);
@@ -101,7 +115,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       throw new UnavailableError(`cannot open SQLite database ${path}: ${(err as Error).message}`);
     }
-    return new SqliteStore(db, opts);
+    return new SqliteStore(db, path === ':memory:' ? undefined : `${path}-wal`, opts);
   }
 
   // ---- writes -------------------------------------------------------------------------
@@ -143,24 +157,33 @@ export class SqliteStore implements Store {
   }
 
   private enqueue(write: Write): Promise<WatchEvent> {
-    if (this.closed) return Promise.reject(new UnavailableError('store is closed'));
+    if (this.broken) return Promise.reject(this.broken);
+    if (this.closing) return Promise.reject(new UnavailableError('store is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
     });
   }
 
-  /** Commits queued writes, a batch per transaction, then acknowledges and publishes them. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.syncing) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Commits one batch of the queued writes; the end of its sync commits the next. */
   private flush(): void {
     this.flushScheduled = false;
-    while (this.queue.length > 0) {
-      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
-      this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
-      this.commit(batch);
-    }
+    if (this.syncing || this.queue.length === 0) return;
+    const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+    this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
+    this.commit(batch);
+  }
+
+  /** Resolves once no commit waits for its sync (at once when none does). */
+  private settled(): Promise<void> | undefined {
+    if (!this.syncing) return undefined;
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
   private commit(batch: Pending[]): void {
@@ -178,15 +201,64 @@ export class SqliteStore implements Store {
     } catch (err) {
       const failure = new UnavailableError(`SQLite commit failed: ${(err as Error).message}`);
       for (const p of batch) p.reject(failure);
+      if (this.queue.length > 0) this.scheduleFlush();
+      return;
+    }
+    if (rev === this.rev) {
+      // Every write was refused: nothing to sync (the state they saw is durable already).
+      this.acknowledge(batch, outcomes);
+      if (this.queue.length > 0) this.scheduleFlush();
       return;
     }
     this.rev = rev;
+    this.syncing = true;
+    this.syncWal((err) => {
+      this.syncing = false;
+      if (err) this.fail(batch, err);
+      else this.acknowledge(batch, outcomes);
+      // Waiting reads run (as microtasks) before the next group commits (an immediate).
+      const waiters = this.syncWaiters;
+      this.syncWaiters = [];
+      for (const w of waiters) w();
+      if (this.queue.length > 0) this.scheduleFlush();
+    });
+  }
+
+  /** Makes the WAL durable (what `synchronous = FULL` would do inside the commit), off the main thread. */
+  private syncWal(done: (err: Error | null) => void): void {
+    if (this.walPath === undefined) {
+      done(null);
+      return;
+    }
+    try {
+      // The WAL exists once a transaction has committed, and lives as long as the connection.
+      this.walFd ??= openSync(this.walPath, 'r');
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    fsync(this.walFd, done);
+  }
+
+  private acknowledge(batch: Pending[], outcomes: (WatchEvent | Error)[]): void {
     for (const out of outcomes) if (!(out instanceof Error)) this.fanout.publish(out);
     batch.forEach((p, i) => {
       const out = outcomes[i]!;
       if (out instanceof Error) p.reject(out);
       else p.resolve(out);
     });
+  }
+
+  /**
+   * A failed sync leaves it unknown what is on disk (and a retried fsync can report success
+   * for lost pages): the store stops, failing this batch, what is queued and every watcher.
+   */
+  private fail(batch: Pending[], err: Error): void {
+    this.broken = new UnavailableError(`SQLite WAL sync failed: ${err.message}`);
+    const queued = this.queue;
+    this.queue = [];
+    for (const p of [...batch, ...queued]) p.reject(this.broken);
+    this.fanout.closeAll(this.broken);
   }
 
   /** Applies one write inside the open transaction; a refused write returns its error. */
@@ -226,6 +298,7 @@ export class SqliteStore implements Store {
   // ---- reads --------------------------------------------------------------------------
 
   async get(key: string, opts: ReadOptions = {}): Promise<KeyValue> {
+    await this.settled();
     const at = this.readRevision(opts.revision);
     const row = at === this.rev ? this.st.getLive.get(key) : this.liveAt(key, at);
     if (!row) throw new NotFoundError(key);
@@ -238,6 +311,7 @@ export class SqliteStore implements Store {
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    await this.settled();
     let start = prefix;
     let at: number;
     if (opts.continue) {
@@ -265,6 +339,7 @@ export class SqliteStore implements Store {
 
   /** Validates a requested read revision; 0 or absent means the latest. */
   private readRevision(requested: number | undefined): number {
+    if (this.broken) throw this.broken;
     if (this.closed) throw new UnavailableError('store is closed');
     if (!requested) return this.rev;
     if (requested < this.compacted) throw new CompactedError(requested, this.compacted);
@@ -274,6 +349,7 @@ export class SqliteStore implements Store {
   }
 
   async currentRevision(): Promise<number> {
+    await this.settled();
     return this.rev;
   }
 
@@ -341,12 +417,19 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    if (this.queue.length > 0) this.flush();
-    this.closed = true;
+    if (this.closing) return;
+    this.closing = true;
     clearInterval(this.sweepTimer);
     this.compactor?.stop();
-    this.fanout.closeAll(new UnavailableError('store is closed'));
+    // Commit and sync what is queued; every round takes a batch, so this ends.
+    const rounds = Math.ceil(this.queue.length / this.maxBatch) + 1;
+    for (let i = 0; i < rounds && (this.syncing || this.queue.length > 0); i++) {
+      this.flush();
+      await this.settled();
+    }
+    this.closed = true;
+    this.fanout.closeAll(this.broken ?? new UnavailableError('store is closed'));
+    if (this.walFd !== undefined) closeSync(this.walFd);
     this.db.close();
   }
 }

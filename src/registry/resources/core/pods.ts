@@ -49,7 +49,20 @@ function validatePod(obj: KObject): FieldError[] {
 const MUTABLE =
   'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
+const MIRROR = 'kubernetes.io/config.mirror';
+
 function validatePodUpdate(obj: KObject, old: KObject): FieldError[] {
+  // A pod does not become, or stop being, the mirror of a static pod.
+  const mirror = obj.metadata?.annotations?.[MIRROR] ?? '';
+  if (mirror !== (old.metadata?.annotations?.[MIRROR] ?? ''))
+    return [
+      {
+        type: 'FieldValueInvalid',
+        field: `metadata.annotations.${MIRROR}`,
+        value: mirror,
+        detail: 'field is immutable',
+      },
+    ];
   const strip = (o: KObject) => {
     const s = structuredClone((o['spec'] ?? {}) as Obj);
     for (const list of ['containers', 'initContainers']) {
