@@ -3,7 +3,10 @@
  * port, 127.0.0.1, stop() by PID which also runs `k8ts killall` when it ran a kubelet),
  * an HTTP/2 client with the admin certificate of its kubeconfig, and the bounded waits
  * the benchmark needs: the node Ready, pods created, pods gone.
+ * With K8TS_BENCH_CPU_PROF=<dir> in the environment, each server is sampled from its
+ * start (./cpu-profile.ts) and writes its CPU profile into <dir> when it stops.
  */
+import { fileURLToPath } from 'node:url';
 import { Client } from '../../src/client/client.js';
 import { HttpsTransport } from '../../src/client/https.js';
 import type { KObject } from '../../src/registry/types.js';
@@ -25,7 +28,7 @@ export interface Cluster {
 
 export async function startCluster(agent: boolean, nodeName: string): Promise<Cluster> {
   const args = agent ? ['--kubelet-port', '0', '--node-name', nodeName] : [];
-  const server = await startServer({ agent, args, readyTimeoutMs: 90_000 });
+  const server = await withProfiling(() => startServer({ agent, args, readyTimeoutMs: 90_000 }));
   let client: Client;
   try {
     const creds = readCredentials(server.kubeconfig);
@@ -44,6 +47,20 @@ export async function startCluster(agent: boolean, nodeName: string): Promise<Cl
       await server.stop();
     },
   };
+}
+
+/** Runs `start` with NODE_OPTIONS preloading the profiler into the child, when the bench was asked to. */
+async function withProfiling<T>(start: () => Promise<T>): Promise<T> {
+  const dir = process.env['K8TS_BENCH_CPU_PROF'];
+  if (!dir) return start();
+  const before = process.env['NODE_OPTIONS'];
+  // Read by the child at its start: the spawn inside start() happens synchronously.
+  const preload = fileURLToPath(new URL('./cpu-profile.js', import.meta.url));
+  process.env['NODE_OPTIONS'] = `${before ?? ''} --import=${preload}`.trim();
+  const started = start();
+  if (before === undefined) delete process.env['NODE_OPTIONS'];
+  else process.env['NODE_OPTIONS'] = before;
+  return started;
 }
 
 function readyCondition(node: KObject): string | undefined {

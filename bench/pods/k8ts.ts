@@ -2,13 +2,15 @@
  * The k8ts side: a server with its kubelet (node `bench-pods`), its RSS idle once the
  * node is Ready, a warm-up pod that pulls the image, then pod create -> Running as a
  * watch sees it (from right before the create request to the event whose status shows
- * phase Running with the container running) for pods one at a time and pods at once,
+ * phase Running with the container running) for pods one at a time and pods at once
+ * (with the CPU the server and its containerd used for the pods at once),
  * its RSS with N pods running, and the time to delete them all. Also the idle RSS of a
  * `--disable-agent` server, to take the kubelet's share. Each server is stopped (by PID,
  * with `k8ts killall` for the kubelet's pods and network) before this returns.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Cluster, createPods, deletePods, NAMESPACE, startCluster, waitNodeReady } from './cluster.js';
+import { cpuDelta, cpuMs } from './cpu.js';
 import { childNamed, rssMiB, sampledRssMiB } from './rss.js';
 import { PodWatch } from './watch.js';
 
@@ -23,6 +25,10 @@ export interface K8tsFigures {
   warmupMs: number;
   serialMs: number[];
   burstMs: number[];
+  /** CPU the server process used from the burst's creates until all its pods ran. */
+  burstServerCpuMs: number | undefined;
+  /** The same for its containerd (with its shims and runc not counted: separate processes). */
+  burstContainerdCpuMs: number | undefined;
   runningPods: number;
   loadedRssMiB: number;
   containerdLoadedMiB: number | undefined;
@@ -95,8 +101,12 @@ export function measureK8ts(sizes: Sizes, log: (m: string) => void): Promise<K8t
       }
 
       const burst = Array.from({ length: sizes.burst }, (_, i) => `bench-burst-${i}`);
+      const containerdPid = childNamed(pid, 'containerd');
+      const cpu0 = [cpuMs(pid), cpuMs(containerdPid)] as const;
       const burstSent = await createPods(client, burst);
       await watch.waitFor(running(burst), 120_000, `${sizes.burst} pods Running`);
+      const burstServerCpuMs = cpuDelta(cpu0[0], cpuMs(pid));
+      const burstContainerdCpuMs = cpuDelta(cpu0[1], cpuMs(containerdPid));
       const burstMs = elapsed(burst, burstSent);
 
       const extra = sizes.running - sizes.serial - sizes.burst;
@@ -123,6 +133,8 @@ export function measureK8ts(sizes: Sizes, log: (m: string) => void): Promise<K8t
         warmupMs,
         serialMs,
         burstMs,
+        burstServerCpuMs,
+        burstContainerdCpuMs,
         runningPods: all.length,
         loadedRssMiB,
         containerdLoadedMiB,

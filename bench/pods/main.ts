@@ -7,7 +7,8 @@
  *      CreateContainer + StartContainer of busybox `sleep 3600`, N pods one at a time and
  *      M at once (images pulled beforehand);
  *   2. k8ts: `k8ts server` with its kubelet; create -> Running seen on a watch, the same
- *      N and M pods after a warm-up pod;
+ *      N and M pods after a warm-up pod, and the CPU time the server and its containerd
+ *      used while the M pods started (other load on the machine hardly moves it);
  *   3. memory: the server's VmRSS idle (node Ready, no pods) and with K pods running,
  *      against the idle VmRSS of a `--disable-agent` server measured in the same run.
  *
@@ -34,6 +35,7 @@ const RUN_DIR = '/run/k8ts';
 
 const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
 const ms = (v: number) => `${fmt(v, 0)} ms`;
+const cpuText = (v: number | undefined) => (v === undefined ? 'n/a' : ms(v));
 const mib = (v: number | undefined) => (v === undefined ? 'n/a' : `${fmt(v, 1)} MiB`);
 
 function line(label: string, values: number[]): string {
@@ -112,6 +114,10 @@ async function main(): Promise<void> {
     console.log(`  node Ready ${fmt(k.nodeReadySeconds, 1)} s after the API answered`);
     console.log(line('  create -> Running, one at a time', k.serialMs));
     console.log(line('  create -> Running, at once', k.burstMs));
+    console.log(
+      `  CPU used while they started: server ${cpuText(k.burstServerCpuMs)}, ` +
+        `its containerd ${cpuText(k.burstContainerdCpuMs)}`,
+    );
     console.log(
       `  server VmRSS: idle ${mib(k.idleRssMiB)}; with ${k.runningPods} pods running ${mib(k.loadedRssMiB)}; ` +
         `after they were deleted ${mib(k.afterRssMiB)}`,

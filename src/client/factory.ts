@@ -1,10 +1,34 @@
 /**
  * Shared informers: one informer per resource for every component of a process, so the
  * scheduler and all controllers share one list+watch and one cache of pods. Components
- * ask for informers before start(); start() runs them all.
+ * ask for informers before start(); start() runs them all. An informer another component
+ * of the process already runs can be lent in (`borrowed`): it is handed out instead of a
+ * new one, never started or stopped here, and the handlers added through this factory
+ * leave it when `scope` aborts.
  */
 import type { Client } from './client.js';
-import { Informer } from './informer.js';
+import { type Handler, Informer, type InformerOptions } from './informer.js';
+
+export interface FactoryOptions {
+  /** Applied by every informer made here (see InformerOptions.transform). */
+  transform?: InformerOptions['transform'];
+  /** Cluster-wide informers without selectors, run by their owner, to use instead of new ones. */
+  borrowed?: Informer[];
+  /** Ends the use of borrowed informers: handlers added through this factory are removed. */
+  scope?: AbortSignal;
+}
+
+/** `inf` as seen through the factory: start() is its owner's, handlers are scoped. */
+function lent(inf: Informer, scope: AbortSignal | undefined): Informer {
+  return new Proxy(inf, {
+    get(target, prop) {
+      if (prop === 'addHandler') return (h: Handler) => target.addHandler(h, scope);
+      if (prop === 'start') return () => Promise.resolve();
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
 
 export class InformerFactory {
   private readonly informers = new Map<string, Informer>();
@@ -13,6 +37,7 @@ export class InformerFactory {
   constructor(
     readonly client: Client,
     private readonly log: (msg: string) => void = () => {},
+    private readonly opts: FactoryOptions = {},
   ) {}
 
   /** The shared informer of `group/version/plural` (cluster-wide, no selectors). */
@@ -20,7 +45,18 @@ export class InformerFactory {
     const key = `${group}/${version}/${plural}`;
     let inf = this.informers.get(key);
     if (!inf) {
-      inf = new Informer(this.client.resource(group, version, plural), { log: this.log });
+      const own = this.opts.borrowed?.find(
+        (b) => b.client.group === group && b.client.version === version && b.client.plural === plural,
+      );
+      if (own) {
+        inf = lent(own, this.opts.scope);
+        this.informers.set(key, inf);
+        return inf;
+      }
+      inf = new Informer(this.client.resource(group, version, plural), {
+        ...(this.opts.transform ? { transform: this.opts.transform } : {}),
+        log: this.log,
+      });
       this.informers.set(key, inf);
       // Asked for after start: run it too.
       if (this.signal) void inf.start(this.signal);

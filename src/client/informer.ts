@@ -4,7 +4,9 @@
  * It never goes silent: on 410 Gone or any broken watch it relists, emitting deletes for
  * objects that vanished meanwhile, and retries forever with capped backoff, reporting
  * its health instead of stopping. Watches ask for bookmarks and are bounded by a server
- * timeout, not a client one. A throwing handler is logged, never fatal.
+ * timeout, not a client one. A throwing handler is logged, never fatal. An optional
+ * transform trims each object before it is cached or handed out (as upstream informers
+ * drop managedFields), so a process that caches many objects keeps only what it reads.
  */
 import type { KObject } from '../registry/types.js';
 import { Backoff, sleep } from './backoff.js';
@@ -27,6 +29,22 @@ export interface InformerOptions {
   log?: (msg: string) => void;
   /** Server-side timeout of each watch request (the server ends it; we re-watch). */
   watchTimeoutSeconds?: number;
+  /**
+   * Applied to every object received (listed or watched, deletes included) before it is
+   * cached and handed to handlers. It owns the object (a fresh decode) and may change it or
+   * return another; it must keep metadata.name, namespace and resourceVersion. Default: none.
+   */
+  transform?: (obj: KObject) => KObject;
+}
+
+/** A transform that drops metadata.managedFields, which no component but the API server reads. */
+export function dropManagedFields(obj: KObject): KObject {
+  const meta = obj.metadata;
+  if (meta?.managedFields === undefined) return obj;
+  // A fresh metadata object rather than `delete`, which would leave it in slow dictionary mode.
+  const { managedFields: _, ...rest } = meta;
+  obj.metadata = rest;
+  return obj;
 }
 
 export class Informer {
@@ -45,8 +63,18 @@ export class Informer {
     this.cache = new Cache(opts.indexers);
   }
 
-  addHandler(h: Handler): void {
+  /** Adds a handler; with `scope`, it is removed again when `scope` aborts. */
+  addHandler(h: Handler, scope?: AbortSignal): void {
+    if (scope?.aborted) return;
     this.handlers.push(h);
+    scope?.addEventListener(
+      'abort',
+      () => {
+        const i = this.handlers.indexOf(h);
+        if (i >= 0) this.handlers.splice(i, 1);
+      },
+      { once: true },
+    );
     // A handler added late still hears about what is already known.
     if (this.synced) for (const o of this.cache.list()) this.call(h, 'onAdd', o);
   }
@@ -112,7 +140,8 @@ export class Informer {
         limit: 5000,
         ...(cont ? { continue: cont } : {}),
       });
-      items.push(...page.items);
+      const t = this.opts.transform;
+      for (const item of page.items) items.push(t ? t(item) : item);
       rv = page.metadata.resourceVersion;
       cont = page.metadata.continue;
     } while (cont);
@@ -150,12 +179,14 @@ export class Informer {
       },
       signal,
     );
+    const t = this.opts.transform;
     for await (const ev of events) {
-      const obj = ev.object;
       if (ev.type === 'ERROR') {
+        const obj = ev.object;
         const code = (obj as { code?: number }).code ?? 500;
         throw new ApiStatusError(code, obj as { reason?: string; message?: string });
       }
+      const obj = t && ev.type !== 'BOOKMARK' ? t(ev.object) : ev.object;
       const rv = obj.metadata?.resourceVersion;
       if (ev.type === 'BOOKMARK') {
         if (rv) this.rv = rv;

@@ -6,6 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Client } from '../client/client.js';
 import { InformerFactory } from '../client/factory.js';
+import { dropManagedFields, type Informer } from '../client/informer.js';
 import { LeaderElector } from '../client/leader.js';
 import { CronJobController } from './cronjob/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
@@ -82,6 +83,8 @@ export interface ManagerOptions {
   /** Names of controllers to run (default: all). */
   enabled?: string[];
   settings?: ControllerSettings;
+  /** Cluster-wide informers another component of this process runs, used instead of new ones. */
+  borrowedInformers?: Informer[];
 }
 
 export class ControllerManager {
@@ -102,7 +105,11 @@ export class ControllerManager {
   private async lead(signal: AbortSignal): Promise<void> {
     // Every informer and controller waits on this one signal.
     setMaxListeners(0, signal);
-    const informers = new InformerFactory(this.opts.client, this.opts.log);
+    const informers = new InformerFactory(this.opts.client, this.opts.log, {
+      transform: dropManagedFields,
+      borrowed: this.opts.borrowedInformers ?? [],
+      scope: signal,
+    });
     const ctx: ControllerContext = {
       client: this.opts.client,
       informers,

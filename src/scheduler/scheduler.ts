@@ -19,7 +19,7 @@
 import { keyOf } from '../client/cache.js';
 import type { Client } from '../client/client.js';
 import { ApiStatusError } from '../client/errors.js';
-import { Informer } from '../client/informer.js';
+import { dropManagedFields, Informer } from '../client/informer.js';
 import type { EventRecorder } from '../controllers/framework/recorder.js';
 import type { KObject } from '../registry/types.js';
 import { Algorithm, type AlgorithmOptions } from './algorithm.js';
@@ -105,6 +105,7 @@ export class Scheduler {
     const informer = (group: string, plural: string, fieldSelector?: string) =>
       new Informer(client.resource(group, 'v1', plural), {
         log: this.log,
+        transform: dropManagedFields,
         ...(fieldSelector ? { fieldSelector } : {}),
       });
     this.podInformer = informer('', 'pods', 'status.phase!=Succeeded,status.phase!=Failed');

@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import { ApiServer, type ApiServerConfig } from '../apiserver/server.js';
 import { Client } from '../client/client.js';
+import { dropManagedFields, Informer } from '../client/informer.js';
 import { InProcessTransport } from '../client/inprocess.js';
 import { ControllerManager, type ControllerSettings } from '../controllers/manager.js';
 import { ClusterDns, type ClusterDnsOptions } from '../dns/component.js';
@@ -68,13 +69,29 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       throw err;
     }
   }
-  if (!opts.controllers || opts.controllers.length > 0) {
+  const runsControllers = !opts.controllers || opts.controllers.length > 0;
+  const simulating = opts.simulatedNodes !== undefined && opts.simulatedNodes.count > 0;
+  // With simulated nodes, the node simulator and the controller manager share one pod
+  // informer (one cache of every pod instead of two); the simulator runs it.
+  const sharedPods =
+    runsControllers && simulating
+      ? new Informer(
+          clientAs({ name: 'system:node-simulator', groups: ['system:nodes', 'system:masters'] }).resource(
+            '',
+            'v1',
+            'pods',
+          ),
+          { log: (m) => opts.log(`simulated nodes: ${m}`), transform: dropManagedFields },
+        )
+      : undefined;
+  if (runsControllers) {
     const manager = new ControllerManager({
       client: clientAs({ name: 'system:kube-controller-manager', groups: ['system:masters'] }),
       identity,
       log: (m) => opts.log(`controller-manager: ${m}`),
       ...(opts.controllers ? { enabled: opts.controllers } : {}),
       settings: { ...opts.controllerSettings, rootCA: api.pki.caCertPem },
+      ...(sharedPods ? { borrowedInformers: [sharedPods] } : {}),
     });
     running.push(
       manager.run(ac.signal).catch((err: unknown) => opts.log(`controller-manager: ${(err as Error).stack}`)),
@@ -90,13 +107,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     );
   }
   let simulator: Simulator | undefined;
-  if (opts.simulatedNodes && opts.simulatedNodes.count > 0) {
+  if (opts.simulatedNodes && simulating) {
     // One client for every simulated kubelet. Authorization admits only system:masters for
     // now; once RBAC is evaluated, system:nodes is the group that matters.
     simulator = new Simulator({
       client: clientAs({ name: 'system:node-simulator', groups: ['system:nodes', 'system:masters'] }),
       config: opts.simulatedNodes,
       log: (m) => opts.log(`simulated nodes: ${m}`),
+      ...(sharedPods ? { podInformer: sharedPods } : {}),
     });
     running.push(
       simulator.run(ac.signal).catch((err: unknown) => opts.log(`simulated nodes: ${(err as Error).stack}`)),

@@ -10,6 +10,7 @@
  * ApplyError carrying the HTTP code the API server answers with; conflicts are results.
  */
 import type { Conflict } from './conflict.js';
+import { fastUpdateEntries } from './fast-update.js';
 import {
   capUpdateManagers,
   encodeResult,
@@ -223,6 +224,32 @@ function managersBefore(old: JsonObject | undefined, updated: JsonObject, subres
 }
 
 /**
+ * The entries of an update that changes only values its writer alone owns (fast-update.ts),
+ * when the write starts from the stored entries; undefined to take the full path.
+ */
+function shortcut(
+  old: JsonObject,
+  updated: JsonObject,
+  manager: string,
+  opts: UpdateOptions,
+): ManagedFieldsEntry[] | undefined {
+  const stored = isObject(old['metadata']) ? old['metadata']['managedFields'] : undefined;
+  if (!Array.isArray(stored) || stored.length === 0) return undefined;
+  if (!opts.subresource) {
+    // The request's own entries win when usable: only absent or unchanged ones are the stored ones.
+    const sent = isObject(updated['metadata']) ? updated['metadata']['managedFields'] : undefined;
+    if (sent !== undefined && sent !== stored && !jsonEqual(sent as Json, stored as Json)) return undefined;
+  }
+  return fastUpdateEntries(withoutManagedFields(old), withoutManagedFields(updated), stored, {
+    manager: manager || 'unknown',
+    apiVersion: opts.apiVersion,
+    ...(opts.subresource ? { subresource: opts.subresource } : {}),
+    ignored: opts.subresource === 'status' ? 'spec' : 'status',
+    now: opts.now,
+  });
+}
+
+/**
  * Records an ordinary write (create, update, patch) by `manager`: it comes to own what it
  * set or changed, which the other managers lose. Objects that were never tracked stay
  * untracked.
@@ -236,6 +263,9 @@ export function updateManagedFields(
   // Read only, never mutated: members holding undefined count as absent throughout.
   const old = oldObject as JsonObject | undefined;
   const updated = updatedObject as JsonObject;
+  const quick = old && !opts.resetFields ? shortcut(old, updated, manager, opts) : undefined;
+  if (quick) return withEntries(withoutManagedFields(updated), quick, false);
+
   const managed = managersBefore(old, updated, !!opts.subresource);
   const newObj = withoutManagedFields(updated);
   if (managed.size === 0 && old) return encodeResult(newObj, managed, false);

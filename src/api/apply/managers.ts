@@ -110,6 +110,11 @@ function order(a: ManagedFieldsEntry, b: ManagedFieldsEntry): number {
   );
 }
 
+/** Entries in the API server's order (a new array). */
+export function sortManagedFields(entries: readonly ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  return [...entries].sort(order);
+}
+
 /** The entries of a manager map, sorted; undefined when there are none. */
 export function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] | undefined {
   if (managers.size === 0) return undefined;

@@ -3,7 +3,8 @@
  * API (logs, exec, attach, port-forward) over HTTPS, registers the Node with its real
  * capacity and heartbeats, waits for the node's pod range and sets up the CNI bridge and
  * the blackhole routes, starts the service proxy (../../proxy), then runs the pods bound
- * to the node as real containers. stop() also removes the proxy's nftables table.
+ * to the node as real containers, reading their ConfigMaps, Secrets and Services from
+ * watches (./watched-objects.ts). stop() also removes the proxy's nftables table.
  *
  * stop() leaves running pods running (like k3s: a restarted kubelet re-adopts them);
  * `k8ts killall` (./killall.ts) removes them and the node's network state.
@@ -12,7 +13,6 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '../../client/client.js';
-import { isNotFound } from '../../client/errors.js';
 import { ApiEventRecorder } from '../../controllers/framework/recorder.js';
 import { ServiceProxy } from '../../proxy/proxy.js';
 import { ContainerdSupervisor } from '../containerd/supervisor.js';
@@ -44,6 +44,7 @@ import { KubeletServer } from '../server/server.js';
 import { MirrorPods } from '../static/mirror.js';
 import { StaticPodFiles } from '../static/source.js';
 import { createEnvService, createVolumeService, tokenRequester } from '../volumes/index.js';
+import { WatchedObjects } from './watched-objects.js';
 
 type Obj = Record<string, unknown>;
 
@@ -86,6 +87,7 @@ export class Kubelet {
   private cri: CriClient | undefined;
   private server: KubeletServer | undefined;
   private proxy: ServiceProxy | undefined;
+  private objects: WatchedObjects | undefined;
   pods: PodManager | undefined;
   node: NodeAgent | undefined;
   podCIDR = '';
@@ -133,7 +135,10 @@ export class Kubelet {
       reason: string,
       message: string,
     ) => events.event(obj, type, reason, message);
-    const objects = objectSource(o.client);
+    const objects = new WatchedObjects(o.client, o.log);
+    this.objects = objects;
+    // The Services informer lists while the rest starts, not at the first container start.
+    void objects.listServices('default').catch(() => undefined);
     const auth = registries ? registryAuthLookup(registries) : undefined;
     const images = createImageService({
       cri,
@@ -143,16 +148,17 @@ export class Kubelet {
       ...(auth ? { registryAuth: auth } : {}),
     });
     const podsDir = join(o.dir, 'pods');
+    let nodeAllocatable = { cpu: String(machine.cpu), memory: String(machine.memoryBytes) };
     const volumes = createVolumeService({
       podsDir,
       objects,
       log: o.log,
       requestToken: tokenRequester(o.client),
+      nodeAllocatable: () => nodeAllocatable,
     });
-    let nodeAllocatable = { cpu: String(machine.cpu), memory: String(machine.memoryBytes) };
     const env = createEnvService({
       objects,
-      listServices: async (ns) => (await o.client.resource('', 'v1', 'services').list(ns)).items,
+      listServices: (ns, signal) => objects.listServices(ns, signal),
       nodeAllocatable: () => nodeAllocatable,
     });
     let pods: PodManager | undefined;
@@ -318,23 +324,10 @@ export class Kubelet {
     // Each step runs whatever the one before did: containerd must not outlive the kubelet.
     await this.proxy?.stop().catch((err: unknown) => this.o.log(`proxy stop: ${(err as Error).message}`));
     await this.server?.close().catch(() => undefined);
+    await this.objects?.stop();
     this.cri?.close();
     await this.supervisor?.close();
   }
-}
-
-function objectSource(client: Client) {
-  return {
-    async get(resource: string, namespace: string | undefined, name: string) {
-      const group = '';
-      try {
-        return await client.resource(group, 'v1', resource).get(namespace, name);
-      } catch (err) {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      }
-    },
-  };
 }
 
 async function imageList(cri: CriClient, signal: AbortSignal): Promise<Obj[]> {

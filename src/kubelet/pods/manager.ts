@@ -43,6 +43,8 @@ export class PodManager implements PodLookup {
   private readonly states = new Map<string, PodState>();
   private runtime = new Map<string, PodRuntimeView>();
   private prints = new Map<string, string>();
+  /** A relist of the whole runtime succeeded since start. */
+  private relisted = false;
   /** Pods whose sync is under way. */
   private readonly syncing = new Set<string>();
   private readonly api;
@@ -145,6 +147,7 @@ export class PodManager implements PodLookup {
     for (const uid of this.prints.keys()) if (!prints.has(uid)) this.queue.add(uid);
     this.runtime = next;
     this.prints = prints;
+    this.relisted = true;
   }
 
   private podByUid(uid: string): KObject | undefined {
@@ -157,7 +160,10 @@ export class PodManager implements PodLookup {
   private async sync(uid: string, signal: AbortSignal): Promise<void> {
     if (!uid) return;
     const pod = this.podByUid(uid);
-    const view = await this.syncer.relistPod(uid, signal);
+    // A pod this kubelet never synced and no relist found holds nothing in the runtime:
+    // only its own syncs make sandboxes, and a relist since start saw what came before.
+    const unseen = pod !== undefined && this.relisted && !this.states.has(uid) && !this.runtime.has(uid);
+    const view = unseen ? undefined : await this.syncer.relistPod(uid, signal);
     if (!pod) {
       if (view || this.states.has(uid)) {
         await removePod(this.ctx, uid, view, undefined, signal);

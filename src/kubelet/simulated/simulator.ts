@@ -11,7 +11,7 @@
  * to the operating system: no containers, no addresses, no routes.
  */
 import type { Client } from '../../client/client.js';
-import { Informer } from '../../client/informer.js';
+import { dropManagedFields, Informer } from '../../client/informer.js';
 import type { KObject } from '../../registry/types.js';
 import { nodeInternalIP, nodePodCIDR } from './addresses.js';
 import { DOWN_ANNOTATION, isTrue } from './annotations.js';
@@ -36,6 +36,11 @@ export interface SimulatorOptions {
   stopTimeMs?: number;
   /** API writes in flight at once. */
   maxInFlight?: number;
+  /**
+   * The cluster-wide pod informer to use (no selectors), so that other components of the
+   * process can share its cache; the simulator starts it. Default: its own.
+   */
+  podInformer?: Informer;
 }
 
 type Obj = Record<string, unknown>;
@@ -77,11 +82,14 @@ export class Simulator {
         pods: new Set(),
       });
     }
-    this.nodeInformer = new Informer(client.resource('', 'v1', 'nodes'), { log });
-    this.podInformer = new Informer(client.resource('', 'v1', 'pods'), {
+    this.nodeInformer = new Informer(client.resource('', 'v1', 'nodes'), {
       log,
-      indexers: { [NODE_NAME_INDEX]: (p) => [nodeNameOf(p)] },
+      transform: dropManagedFields,
     });
+    this.podInformer =
+      opts.podInformer ??
+      new Informer(client.resource('', 'v1', 'pods'), { log, transform: dropManagedFields });
+    this.podInformer.addIndexer(NODE_NAME_INDEX, (p) => [nodeNameOf(p)]);
     const limiter = new Limiter(opts.maxInFlight ?? 32);
     this.timer = new DueTimer((key) => this.fire(key), this.now);
     this.heartbeats = new Heartbeats({

@@ -1,6 +1,18 @@
 /** Tests of the atomic writer on real files: layout, updates, removals, modes, readers during updates. */
 import assert from 'node:assert/strict';
-import { lstat, mkdtemp, open, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -62,6 +74,27 @@ test('an unchanged payload is not rewritten; a mode change is', async (t) => {
   await writeAtomic(dir, files({ a: ['A', 0o400] }));
   assert.notEqual(await readlink(join(dir, '..data')), first);
   assert.equal((await stat(join(dir, 'a'))).mode & 0o777, 0o400);
+});
+
+test('a directory removed and made again is written in full, not taken for the last write', async (t) => {
+  const dir = await tempDir(t);
+  await writeAtomic(dir, files({ a: 'A', 'sub/b': 'B' }));
+  await rm(dir, { recursive: true });
+  await writeAtomic(dir, files({ a: 'A', 'sub/b': 'B' }));
+  assert.equal(await readFile(join(dir, 'a'), 'utf8'), 'A');
+  assert.equal(await readFile(join(dir, 'sub/b'), 'utf8'), 'B');
+  // An older set put back under ..data (not what was written last) is compared and replaced.
+  const ts = await readlink(join(dir, '..data'));
+  await writeAtomic(dir, files({ a: 'A2', 'sub/b': 'B' }));
+  const newer = await readlink(join(dir, '..data'));
+  await rm(join(dir, newer), { recursive: true });
+  await mkdir(join(dir, ts, 'sub'), { recursive: true });
+  await writeFile(join(dir, ts, 'a'), 'stale');
+  await writeFile(join(dir, ts, 'sub/b'), 'B');
+  await rm(join(dir, '..data'));
+  await symlink(ts, join(dir, '..data'));
+  await writeAtomic(dir, files({ a: 'A2', 'sub/b': 'B' }));
+  assert.equal(await readFile(join(dir, 'a'), 'utf8'), 'A2');
 });
 
 test('a missing user-visible link is put back', async (t) => {

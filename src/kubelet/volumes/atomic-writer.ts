@@ -5,9 +5,10 @@
  * `..data_tmp` over it, and each top-level entry the user sees is a symlink through
  * `..data`. A reader either sees the old set or the new one; files already open keep
  * their old contents; keys that left the payload disappear. Nothing is rewritten when the
- * payload did not change. Touches only `dir`; never follows a symlink out of it.
+ * payload did not change (known from the last write when `..data` still points where it
+ * left it). Touches only `dir`; never follows a symlink out of it.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmod,
   chown,
@@ -84,6 +85,32 @@ async function samePayload(tsDir: string, payload: Map<string, FileProjection>):
   return true;
 }
 
+/**
+ * What was last written or found in each directory: its timestamped directory and a digest
+ * of the payload, so that the periodic rewrite of an unchanged volume costs one readlink
+ * instead of reading every file back. Only a shortcut (bounded; a miss compares the files).
+ */
+const lastWritten = new Map<string, { tsName: string; digest: string }>();
+const LAST_WRITTEN_MAX = 4096;
+
+function digestOf(payload: Map<string, FileProjection>): string {
+  const h = createHash('sha256');
+  for (const [rel, f] of [...payload].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    h.update(`${rel}\0${f.mode}\0${f.gid ?? ''}\0${f.data.length}\0`);
+    h.update(f.data);
+  }
+  return h.digest('hex');
+}
+
+function remember(dir: string, tsName: string, digest: string): void {
+  lastWritten.delete(dir);
+  if (lastWritten.size >= LAST_WRITTEN_MAX) {
+    const oldest = lastWritten.keys().next().value;
+    if (oldest !== undefined) lastWritten.delete(oldest);
+  }
+  lastWritten.set(dir, { tsName, digest });
+}
+
 /** Replaces the contents of `dir` with `files` (paths relative to `dir`). */
 export async function writeAtomic(dir: string, files: Map<string, FileProjection>): Promise<void> {
   const payload = new Map<string, FileProjection>();
@@ -92,12 +119,20 @@ export async function writeAtomic(dir: string, files: Map<string, FileProjection
     if (bad) throw new Error(bad);
     payload.set(posix.normalize(p), f);
   }
+  const digest = digestOf(payload);
   await mkdir(dir, { recursive: true });
-  const oldTs = await readlink(join(dir, DATA)).catch(() => undefined);
+  // What is there already: a fresh directory needs no look at links that do not exist.
+  const present = new Set(await readdir(dir));
+  const oldTs = present.has(DATA) ? await readlink(join(dir, DATA)).catch(() => undefined) : undefined;
   const oldDir = oldTs && !oldTs.includes('/') ? join(dir, oldTs) : undefined;
-  const unchanged = oldDir !== undefined && (await samePayload(oldDir, payload));
+  const known = lastWritten.get(dir);
+  const unchanged =
+    oldDir !== undefined &&
+    ((known !== undefined && known.tsName === oldTs && known.digest === digest) ||
+      (await samePayload(oldDir, payload)));
 
-  if (!unchanged) {
+  if (unchanged) remember(dir, oldTs ?? '', digest);
+  else {
     const wanted = new Set<string>();
     for (const p of payload.keys()) {
       for (let d = p; d !== '.' && d !== ''; d = posix.dirname(d)) wanted.add(d);
@@ -108,32 +143,45 @@ export async function writeAtomic(dir: string, files: Map<string, FileProjection
     const tsDir = join(dir, tsName);
     await mkdir(tsDir, { mode: 0o755 });
     await chmod(tsDir, 0o755);
+    const made = new Set([tsDir]);
     for (const [rel, f] of payload) {
       const path = join(tsDir, rel);
-      await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+      const parent = dirname(path);
+      if (!made.has(parent)) {
+        await mkdir(parent, { recursive: true, mode: 0o755 });
+        made.add(parent);
+      }
       await writeFile(path, f.data, { mode: f.mode });
       await chmod(path, f.mode);
       if (f.gid !== undefined) await chown(path, -1, f.gid);
     }
-    await rm(join(dir, DATA_TMP), { force: true });
+    if (present.has(DATA_TMP)) await rm(join(dir, DATA_TMP), { force: true });
     await symlink(tsName, join(dir, DATA_TMP));
     await rename(join(dir, DATA_TMP), join(dir, DATA));
+    remember(dir, tsName, digest);
     for (const p of toRemove) {
       if (p.includes('/')) continue;
       const st = await lstat(join(dir, p)).catch(() => undefined);
-      if (st?.isSymbolicLink()) await unlink(join(dir, p));
+      if (st?.isSymbolicLink()) {
+        await unlink(join(dir, p));
+        present.delete(p);
+      }
     }
     if (oldDir) await rm(oldDir, { recursive: true, force: true });
   }
-  await createUserVisible(dir, payload);
+  await createUserVisible(dir, payload, present);
 }
 
-/** A `name -> ..data/name` symlink for each top-level entry of the payload. */
-async function createUserVisible(dir: string, payload: Map<string, FileProjection>): Promise<void> {
+/** A `name -> ..data/name` symlink for each top-level entry of the payload (`present`: the names `dir` held). */
+async function createUserVisible(
+  dir: string,
+  payload: Map<string, FileProjection>,
+  present: Set<string>,
+): Promise<void> {
   const tops = new Set([...payload.keys()].map((p) => p.split('/')[0]!));
   for (const top of tops) {
     const path = join(dir, top);
-    const st = await lstat(path).catch(() => undefined);
+    const st = present.has(top) ? await lstat(path).catch(() => undefined) : undefined;
     if (st?.isSymbolicLink()) continue;
     if (st) throw new Error(`${path} exists and is not a symlink`);
     await symlink(posix.join(DATA, top), path);

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { lstat, readdir, readFile, realpath, rmdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -42,13 +42,23 @@ export async function mountsUnder(dir: string): Promise<string[]> {
   return [...new Set(under)].sort((a, b) => b.length - a.length);
 }
 
+/**
+ * Whether something is mounted on `dir`, judged as the kubelet does it on every sync:
+ * `dir` on another device than its parent (two stats, where mountinfo grows with every
+ * pod). Misses a bind mount from the same file system, which a tmpfs never is.
+ */
+export async function likelyMountPoint(dir: string): Promise<boolean> {
+  const [own, parent] = await Promise.all([lstat(dir), lstat(dirname(dir))]);
+  return own.dev !== parent.dev;
+}
+
 /** Mounts a tmpfs on `dir` unless one is there; `sizeBytes` caps it. */
 export async function mountTmpfs(
   dir: string,
   sizeBytes: number | undefined,
   signal: AbortSignal,
 ): Promise<void> {
-  if (await isMountPoint(dir)) return;
+  if (await likelyMountPoint(dir)) return;
   const args = ['-t', 'tmpfs'];
   if (sizeBytes !== undefined && sizeBytes > 0) args.push('-o', `size=${sizeBytes}`);
   args.push('tmpfs', dir);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isMountPoint, mountPoints } from './host-mounts.js';
+import { isMountPoint, likelyMountPoint, mountPoints } from './host-mounts.js';
 import { configMap, volumeFixture as fixture, secret } from './testing.js';
 
 const signal = AbortSignal.timeout(60_000);
@@ -29,6 +29,8 @@ test('emptyDir medium Memory is a tmpfs sized by sizeLimit, unmounted by tearDow
   assert.match(line, / - tmpfs tmpfs .*size=8192k/);
   await f.svc.setUp(pod, signal);
   assert.equal((await mountPoints()).filter((m) => m === dir).length, 1, 'not mounted twice');
+  assert.equal(await likelyMountPoint(dir), true);
+  assert.equal(await likelyMountPoint(join(dir, '..')), false);
   await f.svc.tearDown('u-tmpfs');
   assert.equal(await isMountPoint(dir), false);
   assert.equal(await stat(dir).catch(() => undefined), undefined);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KObject } from '../types.js';
 import { ListSnapshots } from './list-snapshots.js';
-import { type CacheEvent, lowerBound, ResourceCache } from './resource-cache.js';
+import { type CacheEvent, lowerBound, ResourceCache, TooOldError } from './resource-cache.js';
 
 const P = '/registry/core/configmaps/';
 
@@ -57,6 +57,33 @@ describe('ResourceCache lists', () => {
       [0, 1, 2, 3, 4].map((i) => `ns/o${i}`),
     );
     assert.deepEqual(names(c.list(P)), ['ns/o1', 'ns/o2', 'ns/o3', 'ns/o4', 'ns/o9']);
+  });
+
+  it('keeps at least capacity events, and a quarter of the object count when that is more', () => {
+    const c = new ResourceCache(P, 10, 1000);
+    c.reset(new Map(), 1, new Error('reset'));
+    let rev = 1;
+    // 20 objects: the ring keeps 10 events (capacity beats 20 / 4).
+    for (let i = 0; i < 20; i++)
+      c.apply(`${P}ns/o${i}`, { type: 'ADDED', object: obj('ns', `o${i}`), revision: ++rev });
+    assert.equal(c.ringCapacity, 10);
+    assert.equal(c.ringSize, 10);
+    const ac = new AbortController();
+    assert.throws(() => c.watch(P, rev - 11, rev, ac.signal, {}), TooOldError);
+    // 100 objects: 25 events, and a watcher resumes from 25 events back.
+    for (let i = 20; i < 100; i++)
+      c.apply(`${P}ns/o${i}`, { type: 'ADDED', object: obj('ns', `o${i}`), revision: ++rev });
+    assert.equal(c.ringCapacity, 25);
+    assert.equal(c.ringSize, 25);
+    const w = c.watch(P, rev - 25, rev, ac.signal, {});
+    assert.equal(w.pending, 25);
+    assert.throws(() => c.watch(P, rev - 26, rev, ac.signal, {}), TooOldError);
+    // Deletes shrink the object count; the ring shrinks with the next events.
+    for (let i = 0; i < 90; i++)
+      c.apply(`${P}ns/o${i}`, { type: 'DELETED', object: obj('ns', `o${i}`), revision: ++rev });
+    assert.equal(c.ringCapacity, 10);
+    assert.equal(c.ringSize, 10);
+    ac.abort();
   });
 
   it('finds the lower bound of a key', () => {

@@ -1,7 +1,13 @@
 /**
  * The watch cache of one resource: its current objects, decoded once, their keys in
  * sorted order (kept sorted lazily: new keys are appended and the nearly sorted array is
- * re-sorted on the next read, deleted keys dropped then), and a ring of its recent events.
+ * re-sorted on the next read, deleted keys dropped then), and a ring of its recent events:
+ * at least `capacity` of them, and a quarter as many as there are objects when that is more,
+ * so a watcher of a large resource that re-watches (its timeout ran out, or it was cut off
+ * for falling behind) resumes from the ring instead of relisting everything. The ring holds
+ * superseded versions, so its size is a trade of memory for fewer relists: a quarter of the
+ * objects costs at most a quarter of the cache again, and at 150,000 pods covers about a
+ * minute of a busy cluster's writes.
  * Serves lists, list snapshots (for paginated lists) and watches from memory. Fed only by
  * the CacheSet, in revision order; never writes to storage. Objects handed out are
  * shared: callers must not mutate them.
@@ -90,6 +96,9 @@ export function lowerBound(keys: readonly string[], key: string): number {
   return lo;
 }
 
+/** What a ring slot before ringStart holds: nothing that keeps an object alive. */
+const DROPPED = { key: '', ev: { type: 'BOOKMARK', object: {}, revision: 0 } as CacheEvent };
+
 export class ResourceCache {
   /** key -> current object. */
   readonly objects = new Map<string, KObject>();
@@ -137,9 +146,14 @@ export class ResourceCache {
       this.objects.set(key, ev.object);
     }
     this.ring.push({ key, ev });
-    if (this.ring.length - this.ringStart > this.capacity) {
-      this.floor = this.ring[this.ringStart]!.ev.revision;
-      this.ringStart++;
+    const keep = this.ringCapacity;
+    if (this.ring.length - this.ringStart > keep) {
+      // Usually one event; more when deletes have shrunk the capacity. Dropped slots let go
+      // of their objects at once rather than when the array is next compacted.
+      const from = this.ringStart;
+      this.ringStart = this.ring.length - keep;
+      this.floor = this.ring[this.ringStart - 1]!.ev.revision;
+      for (let i = from; i < this.ringStart; i++) this.ring[i] = DROPPED;
       if (this.ringStart > 4096 && this.ringStart * 2 > this.ring.length) {
         this.ring = this.ring.slice(this.ringStart);
         this.ringStart = 0;
@@ -219,6 +233,16 @@ export class ResourceCache {
     }
     this.watchers.add(w);
     return w;
+  }
+
+  /** Events the ring keeps now: `capacity`, or a quarter of the objects when more. */
+  get ringCapacity(): number {
+    return Math.max(this.capacity, this.objects.size >>> 2);
+  }
+
+  /** Events in the ring now. */
+  get ringSize(): number {
+    return this.ring.length - this.ringStart;
   }
 
   get watcherCount(): number {
