@@ -10,23 +10,13 @@
  * set, or is anywhere in another manager's set, or the stored entries look unusual. The
  * caller then takes the full path. Pure; inputs are never mutated.
  */
+
+import { UNOWNED_METADATA } from './finish.js';
 import { isObject, type Json, type JsonObject, jsonEqual } from './json.js';
 import { type ManagedFieldsEntry, sortManagedFields } from './managers.js';
 
 /** More changed values than this: let the full computation decide. */
 const MAX_CHANGED = 16;
-
-/** Metadata that nobody owns (as finish.ts strips), compared but never looked up. */
-const UNOWNED_META = new Set([
-  'name',
-  'namespace',
-  'creationTimestamp',
-  'selfLink',
-  'uid',
-  'clusterName',
-  'generation',
-  'resourceVersion',
-]);
 
 export interface FastUpdate {
   /** The writer's identity, as its entry carries it ('unknown' for a nameless writer). */
@@ -95,7 +85,7 @@ export function fastUpdateEntries(
   const owned = changed.filter(
     (p) =>
       !(p.length === 1 && (p[0] === 'apiVersion' || p[0] === 'kind')) &&
-      !(p.length === 2 && p[0] === 'metadata' && UNOWNED_META.has(p[1]!)),
+      !(p.length === 2 && p[0] === 'metadata' && UNOWNED_METADATA.has(p[1]!)),
   );
   if (owned.some((p) => p[0] === w.ignored)) return undefined;
   let mine = -1;

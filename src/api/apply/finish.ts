@@ -22,21 +22,23 @@ import { FieldSet } from './set.js';
 const f = fieldElement;
 
 /** Fields nobody owns: identity and system metadata, apiVersion and kind. */
+/** Metadata fields no manager owns (besides managedFields itself). */
+export const UNOWNED_METADATA: ReadonlySet<string> = new Set([
+  'name',
+  'namespace',
+  'creationTimestamp',
+  'selfLink',
+  'uid',
+  'clusterName',
+  'generation',
+  'resourceVersion',
+]);
+
 const STRIPPED = FieldSet.of(
   [f('apiVersion')],
   [f('kind')],
   [f('metadata')],
-  ...[
-    'name',
-    'namespace',
-    'creationTimestamp',
-    'selfLink',
-    'uid',
-    'clusterName',
-    'generation',
-    'managedFields',
-    'resourceVersion',
-  ].map((n) => [f('metadata'), f(n)]),
+  ...[...UNOWNED_METADATA, 'managedFields'].map((n) => [f('metadata'), f(n)]),
 );
 
 export function stripMeta(set: FieldSet): FieldSet {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { removeProxyLeftovers } from '../../proxy/cleanup.js';
 import { containerdLayout } from '../containerd/config.js';
-import { processesMentioning } from '../containerd/processes.js';
+import { processesMentioning, signal } from '../containerd/processes.js';
 import { ContainerdSupervisor, waitForSocket } from '../containerd/supervisor.js';
 import { CriClient } from '../cri/client.js';
 import { waitForRuntime } from '../cri/ready.js';
@@ -85,13 +85,7 @@ async function killTaskProcesses(state: string): Promise<number> {
       for (const p of procs.split('\n')) if (/^\d+$/.test(p)) pids.add(Number(p));
     }
   }
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  for (const pid of pids) signal(pid, 'SIGKILL');
   return pids.size;
 }
 
@@ -120,13 +114,7 @@ export async function killall(agentDir: string, log: (m: string) => void): Promi
   }
   const left = await killTaskProcesses(layout.state);
   if (left > 0) log(`killed ${left} container processes left running`);
-  for (const pid of await processesMentioning(layout.dir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  for (const pid of await processesMentioning(layout.dir)) signal(pid, 'SIGKILL');
   for (const m of await mountsUnder(agentDir)) await run('umount', ['-l', m]).catch(() => undefined);
   const conflist = join(layout.cniConfDir, '10-k8ts.conflist');
   const conf = await readFile(conflist, 'utf8').catch(() => '');

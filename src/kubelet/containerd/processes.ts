@@ -17,7 +17,8 @@ export async function processesMentioning(needle: string): Promise<number[]> {
   return found;
 }
 
-function alive(pid: number): boolean {
+/** True while a process with this PID exists. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -26,7 +27,8 @@ function alive(pid: number): boolean {
   }
 }
 
-function signal(pid: number, sig: NodeJS.Signals): void {
+/** Sends a signal to a process that may already be gone. */
+export function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
   } catch {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findContainerdBinaries } from './binaries.js';
+import { alive } from './processes.js';
 import { ContainerdSupervisor, type SupervisorEvent } from './supervisor.js';
 
 // Stands in for containerd: reads the socket from --config and listens on it.
@@ -16,15 +17,6 @@ rmSync(sock, { force: true });
 const server = createServer((c) => c.destroy()).listen(sock);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('starts, restarts a dead daemon and stops it', async (t) => {
   try {
