@@ -1,7 +1,6 @@
 /** Key translation between the store and etcd. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { IKeyValue } from 'etcd3';
 import { bytesPrefixEnd, KeyCodec } from './codec.js';
 
 describe('key ranges', () => {
@@ -14,7 +13,7 @@ describe('key ranges', () => {
 });
 
 describe('key codec', () => {
-  it('namespaces keys and maps a put at version 1 to a create', () => {
+  it('namespaces keys and maps a put of a new key to a create', () => {
     const c = new KeyCodec('/ns');
     assert.deepEqual(c.encode('/a'), Buffer.from('/ns/a'));
     assert.equal(c.decode(Buffer.from('/ns/a')), '/a');
@@ -23,13 +22,41 @@ describe('key codec', () => {
     const kv = {
       key: Buffer.from('/ns/a'),
       value: Buffer.from('v'),
-      create_revision: '5',
-      mod_revision: '5',
+      createRevision: 5,
+      modRevision: 5,
+      version: 1,
     };
-    // etcd3's types say prev_kv is always there; on the wire it is null for a create.
-    const prevKv = null as unknown as IKeyValue;
-    const ev = c.toWatchEvent({ type: 'Put', kv: { ...kv, version: '1', lease: '0' }, prev_kv: prevKv });
-    assert.equal(ev.type, 'create');
-    assert.equal(ev.prevKv, undefined);
+    const ev = c.toWatchEvent({ type: 'put', kv });
+    assert.deepEqual(ev, {
+      type: 'create',
+      key: '/a',
+      revision: 5,
+      kv: { key: '/a', value: kv.value, createRevision: 5, modRevision: 5 },
+    });
+  });
+
+  it('maps updates and deletes with their previous values', () => {
+    const c = new KeyCodec('/ns');
+    const prevKv = {
+      key: Buffer.from('/ns/a'),
+      value: Buffer.from('v1'),
+      createRevision: 5,
+      modRevision: 5,
+      version: 1,
+    };
+    const kv = { ...prevKv, value: Buffer.from('v2'), modRevision: 9, version: 2 };
+    const up = c.toWatchEvent({ type: 'put', kv, prevKv });
+    assert.equal(up.type, 'update');
+    assert.equal(up.revision, 9);
+    assert.equal(up.prevKv?.modRevision, 5);
+    const del = c.toWatchEvent({
+      type: 'delete',
+      kv: { ...kv, value: Buffer.alloc(0), modRevision: 12 },
+      prevKv: kv,
+    });
+    assert.deepEqual(
+      { type: del.type, key: del.key, revision: del.revision, prev: del.prevKv?.value.toString() },
+      { type: 'delete', key: '/a', revision: 12, prev: 'v2' },
+    );
   });
 });

@@ -1,11 +1,11 @@
 /**
- * Translation between the store's view (string keys under a namespace, numeric revisions,
- * `KeyValue` and `WatchEvent`) and etcd's wire types (byte keys with the store's prefix,
- * int64 revisions as decimal strings). Pure: no I/O and no etcd calls; it must not know
- * about retries or errors beyond the shapes it converts.
+ * Translation between the store's view (string keys under a namespace, `KeyValue` and
+ * `WatchEvent`) and etcd's messages (byte keys with the store's prefix). Pure: no I/O and
+ * no etcd calls; it must not know about retries or errors beyond the shapes it converts.
  */
-import type { IEvent, IKeyValue } from 'etcd3';
 import type { KeyValue, WatchEvent } from '../types.js';
+import type { KeyValue as EtcdKeyValue } from './grpc/messages.js';
+import type { WatchEventMessage } from './grpc/watch-messages.js';
 
 /** etcd rejects an empty key; "\0" is the smallest key there is, so a range from it is "everything". */
 const ZERO_KEY = Buffer.from([0]);
@@ -51,21 +51,21 @@ export class KeyCodec {
     return this.prefix.length === 0 ? ZERO_KEY : this.prefix;
   }
 
-  toKeyValue(kv: IKeyValue): KeyValue {
+  toKeyValue(kv: EtcdKeyValue): KeyValue {
     return {
       key: this.decode(kv.key),
       value: kv.value,
-      createRevision: Number(kv.create_revision),
-      modRevision: Number(kv.mod_revision),
+      createRevision: kv.createRevision,
+      modRevision: kv.modRevision,
     };
   }
 
   /** One etcd event as a store event. A put at version 1 is a create. */
-  toWatchEvent(ev: IEvent): WatchEvent {
-    const revision = Number(ev.kv.mod_revision);
+  toWatchEvent(ev: WatchEventMessage): WatchEvent {
+    const revision = ev.kv.modRevision;
     const key = this.decode(ev.kv.key);
-    const prevKv = ev.prev_kv ? this.toKeyValue(ev.prev_kv) : undefined;
-    if (ev.type === 'Delete')
+    const prevKv = ev.prevKv ? this.toKeyValue(ev.prevKv) : undefined;
+    if (ev.type === 'delete')
       return prevKv ? { type: 'delete', key, revision, prevKv } : { type: 'delete', key, revision };
     const kv = this.toKeyValue(ev.kv);
     const out: WatchEvent = {

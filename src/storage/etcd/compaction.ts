@@ -59,7 +59,7 @@ export class CompactionTracker {
       await request(
         this.conn,
         'compact',
-        (o) => this.conn.client.kv.compact({ revision: target, physical: false }, o),
+        (o) => this.conn.kv.compact({ revision: target, physical: false }, o),
         { passCompacted: true },
       );
     } catch (err) {

@@ -1,10 +1,24 @@
 /**
- * Classifies what the etcd client throws, so that the store can retry what is transient
- * and raise only the storage vocabulary (../errors.ts) to its callers. It decides; it does
- * not retry, wait, or call etcd.
+ * Classifies what the etcd client (grpc/) throws, so that the store can retry what is
+ * transient and raise only the storage vocabulary (../errors.ts) to its callers. It
+ * decides; it does not retry, wait, or call etcd.
  */
-import { ClientClosedError, isRecoverableError } from 'etcd3';
-import { StorageError } from '../errors.js';
+import { ChannelClosedError, Code, GrpcError } from './grpc/status.js';
+
+/**
+ * Statuses worth another attempt (the ones etcd's own clients retry on): a member going
+ * away or without a leader (UNAVAILABLE, etcd's "no leader", "leader changed", "request
+ * timed out"), a deadline, throttling ("too many requests"), and a stream cut short.
+ */
+const RETRYABLE = new Set<number>([
+  Code.CANCELLED,
+  Code.UNKNOWN,
+  Code.DEADLINE_EXCEEDED,
+  Code.RESOURCE_EXHAUSTED,
+  Code.ABORTED,
+  Code.INTERNAL,
+  Code.UNAVAILABLE,
+]);
 
 const COMPACTED = 'required revision has been compacted';
 const FUTURE = 'required revision is a future revision';
@@ -37,18 +51,17 @@ export function isTooLarge(err: unknown): boolean {
 }
 
 export function isClientClosed(err: unknown): boolean {
-  return err instanceof ClientClosedError;
+  return err instanceof ChannelClosedError;
 }
 
 /**
  * Worth another attempt, maybe on another member: connection loss, leader elections,
- * timeouts, throttling, and a member whose circuit breaker is open. Never a storage error
- * (a lost compare-and-swap is an answer, not a failure) and never a size refusal.
+ * timeouts, throttling. Never a storage error (a lost compare-and-swap is an answer, not a
+ * failure), never a size refusal, and never an answer that does not parse.
  */
 export function isRetryable(err: unknown): boolean {
-  if (!(err instanceof Error) || err instanceof StorageError || isTooLarge(err)) return false;
-  if ((err as { isBrokenCircuitError?: boolean }).isBrokenCircuitError === true) return true;
-  return isRecoverableError(err);
+  if (!(err instanceof GrpcError) || isTooLarge(err)) return false;
+  return RETRYABLE.has(err.code);
 }
 
 export function describe(err: unknown): string {

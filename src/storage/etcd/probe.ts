@@ -20,7 +20,7 @@ export async function findCompactRevision(
   const readable = async (revision: number): Promise<boolean> => {
     try {
       await conn.run('compaction probe', (o) =>
-        conn.client.kv.range({ key: probeKey, revision, count_only: true, limit: 1 }, o),
+        conn.kv.range({ key: probeKey, revision, countOnly: true, limit: 1 }, o),
       );
       return true;
     } catch (err) {

@@ -4,10 +4,9 @@
  * (Unavailable, TooLarge; Compacted is left to the caller, which knows the revision it
  * asked for). It must not interpret successful results.
  */
-import type { CallOptions } from '@grpc/grpc-js';
 import { StorageError, TooLargeError, UnavailableError } from '../errors.js';
 import { MAX_VALUE_BYTES } from '../types.js';
-import type { EtcdConnection } from './connection.js';
+import type { CallOptions, EtcdConnection } from './connection.js';
 import { describe, isCompacted, isFutureRevision, isLeaseNotFound, isTooLarge } from './errors.js';
 
 export interface RequestContext {
@@ -50,7 +49,7 @@ export async function request<T>(
 /** The cluster's current revision: a linearizable count-only read of one key. */
 export async function readRevision(conn: EtcdConnection, probeKey: Buffer): Promise<number> {
   const res = await request(conn, 'read of the revision', (o) =>
-    conn.client.kv.range({ key: probeKey, count_only: true, limit: 1 }, o),
+    conn.kv.range({ key: probeKey, countOnly: true, limit: 1 }, o),
   );
-  return Number(res.header.revision);
+  return res.revision;
 }

@@ -9,8 +9,6 @@
  * share one cluster. The only state kept is what etcd cannot answer cheaply (the compaction
  * point) and the leases being reused.
  */
-import type { CallOptions } from '@grpc/grpc-js';
-import type { IRangeRequest, IRangeResponse, ITxnRequest, ITxnResponse } from 'etcd3';
 import { decodeContinue, encodeContinue, keyAfter } from '../continue-token.js';
 import {
   CompactedError,
@@ -35,8 +33,9 @@ import {
 } from '../types.js';
 import { KeyCodec, sameBytes } from './codec.js';
 import { CompactionTracker } from './compaction.js';
-import { type ConnectionOptions, EtcdConnection } from './connection.js';
+import { type CallOptions, type ConnectionOptions, EtcdConnection } from './connection.js';
 import { describe, isCompacted } from './errors.js';
+import type { RangeRequest, RangeResponse, TxnRequest, TxnResponse } from './grpc/messages.js';
 import { LeaseManager, type LeaseOptions } from './leases.js';
 import { LeaseGoneError, type RequestContext, readRevision, request } from './request.js';
 import { createTxn, deletedKv, deleteTxn, rangedKv, txnRevision, updateTxn } from './txn.js';
@@ -104,7 +103,7 @@ export class EtcdStore implements Store {
     }
     const cur = rangedKv(res, 0);
     // A retried create that finds exactly its own value (created at its own revision) won earlier.
-    if (cur && attempts > 1 && cur.create_revision === cur.mod_revision && sameBytes(cur.value, v)) {
+    if (cur && attempts > 1 && cur.createRevision === cur.modRevision && sameBytes(cur.value, v)) {
       return this.codec.toKeyValue(cur);
     }
     throw new ExistsError(key);
@@ -117,7 +116,7 @@ export class EtcdStore implements Store {
     const { res, attempts } = await this.write(key, v.byteLength, opts, build);
     if (res.succeeded) {
       const rev = txnRevision(res);
-      const createRevision = Number(rangedKv(res, 1)?.create_revision ?? rev);
+      const createRevision = rangedKv(res, 1)?.createRevision ?? rev;
       return { key, value: v, createRevision, modRevision: rev };
     }
     const cur = rangedKv(res, 0);
@@ -130,12 +129,12 @@ export class EtcdStore implements Store {
 
   async delete(key: string, expectedModRevision?: number): Promise<DeleteResult> {
     const k = this.codec.encode(key);
-    const kv = this.conn.client.kv;
+    const kv = this.conn.kv;
     if (expectedModRevision === undefined) {
-      const res = await this.call('delete', (o) => kv.deleteRange({ key: k, prev_kv: true }, o));
-      const prev = res.prev_kvs[0];
+      const res = await this.call('delete', (o) => kv.deleteRange({ key: k, prevKv: true }, o));
+      const prev = res.prevKvs[0];
       if (!prev) throw new NotFoundError(key);
-      return { revision: Number(res.header.revision), prevKv: this.codec.toKeyValue(prev) };
+      return { revision: res.revision, prevKv: this.codec.toKeyValue(prev) };
     }
     const res = await this.call('delete', (o) => kv.txn(deleteTxn(k, expectedModRevision), o));
     const prev = deletedKv(res, 0);
@@ -150,14 +149,14 @@ export class EtcdStore implements Store {
     key: string,
     size: number,
     opts: WriteOptions | undefined,
-    build: (lease: string | undefined) => ITxnRequest,
-  ): Promise<{ res: ITxnResponse; attempts: number }> {
+    build: (lease: string | undefined) => TxnRequest,
+  ): Promise<{ res: TxnResponse; attempts: number }> {
     let attempts = 0;
-    const attempt = (req: ITxnRequest) => (o: CallOptions) => {
+    const attempt = (req: TxnRequest) => (o: CallOptions) => {
       attempts++;
-      return this.conn.client.kv.txn(req, o);
+      return this.conn.kv.txn(req, o);
     };
-    const run = (req: ITxnRequest) => this.call(`write of ${key}`, attempt(req), { key, size });
+    const run = (req: TxnRequest) => this.call(`write of ${key}`, attempt(req), { key, size });
     const ttl = opts?.ttlSeconds;
     if (!ttl || ttl <= 0) return { res: await run(build(undefined)), attempts };
     for (let tries = 1; ; tries++) {
@@ -174,10 +173,8 @@ export class EtcdStore implements Store {
   }
 
   private async grantLease(ttl: number): Promise<string> {
-    const res = await this.call('lease grant', (o) =>
-      this.conn.client.leaseClient.leaseGrant({ TTL: ttl }, o),
-    );
-    return res.ID;
+    const res = await this.call('lease grant', (o) => this.conn.kv.leaseGrant({ ttlSeconds: ttl }, o));
+    return res.id;
   }
 
   // ---- reads --------------------------------------------------------------------------
@@ -199,10 +196,10 @@ export class EtcdStore implements Store {
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const { end } = this.codec.range(prefix);
-    const res = await this.range({ key: this.codec.start(start), range_end: end, revision: at, limit }, true);
-    const revision = at || Number(res.header.revision);
+    const res = await this.range({ key: this.codec.start(start), rangeEnd: end, revision: at, limit }, true);
+    const revision = at || res.revision;
     const items = res.kvs.map((kv) => this.codec.toKeyValue(kv));
-    const result: ListResult = { items, revision, count: Number(res.count) };
+    const result: ListResult = { items, revision, count: res.count };
     if (res.more && items.length > 0) {
       result.continue = encodeContinue({ revision, startKey: keyAfter(items[items.length - 1]!.key) });
     }
@@ -215,16 +212,16 @@ export class EtcdStore implements Store {
   }
 
   /** A range at one revision; etcd's "compacted" becomes Compacted with the compaction point. */
-  private async range(req: IRangeRequest, many = false): Promise<IRangeResponse> {
+  private async range(req: RangeRequest, many = false): Promise<RangeResponse> {
     const timeoutMs = many ? this.conn.listTimeoutMs : this.conn.requestTimeoutMs;
     try {
-      return await this.call('read', (o) => this.conn.client.kv.range(req, o), {
+      return await this.call('read', (o) => this.conn.kv.range(req, o), {
         timeoutMs,
         passCompacted: true,
       });
     } catch (err) {
       if (!isCompacted(err)) throw err;
-      const requested = Number(req.revision ?? 0);
+      const requested = req.revision ?? 0;
       throw new CompactedError(requested, await this.compaction.learn(requested));
     }
   }

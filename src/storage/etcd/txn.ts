@@ -4,22 +4,22 @@
  * caller learns in the same trip whether the key is absent or what it holds now. Pure:
  * builds requests and reads responses, no I/O.
  */
-import type { IKeyValue, IRequestOp, ITxnRequest, ITxnResponse } from 'etcd3';
+import type { Compare, KeyValue, RequestOp, TxnRequest, TxnResponse } from './grpc/messages.js';
 
 /** The key exists (etcd's create_revision is 0 for an absent key). */
-function exists(key: Buffer) {
-  return { key, target: 'Create', result: 'Greater', create_revision: 0 } as const;
+function exists(key: Buffer): Compare {
+  return { key, target: 'create', result: 'greater', value: 0 };
 }
 
-function readKey(key: Buffer): IRequestOp {
-  return { request_range: { key } };
+function readKey(key: Buffer): RequestOp {
+  return { range: { key } };
 }
 
 /** Put `value` if `key` is absent. Failure branch: the live key. */
-export function createTxn(key: Buffer, value: Buffer, lease: string | undefined): ITxnRequest {
+export function createTxn(key: Buffer, value: Buffer, lease: string | undefined): TxnRequest {
   return {
-    compare: [{ key, target: 'Create', result: 'Equal', create_revision: 0 }],
-    success: [{ request_put: { key, value, lease } }],
+    compare: [{ key, target: 'create', result: 'equal', value: 0 }],
+    success: [{ put: { key, value, lease } }],
     failure: [readKey(key)],
   };
 }
@@ -33,34 +33,34 @@ export function updateTxn(
   value: Buffer,
   expected: number,
   lease: string | undefined,
-): ITxnRequest {
+): TxnRequest {
   return {
-    compare: [{ key, target: 'Mod', result: 'Equal', mod_revision: expected }, exists(key)],
-    success: [{ request_put: { key, value, lease } }, { request_range: { key, keys_only: true } }],
+    compare: [{ key, target: 'mod', result: 'equal', value: expected }, exists(key)],
+    success: [{ put: { key, value, lease } }, { range: { key, keysOnly: true } }],
     failure: [readKey(key)],
   };
 }
 
 /** Delete `key` (returning it) if it exists with modRevision `expected`. Failure branch: the live key. */
-export function deleteTxn(key: Buffer, expected: number): ITxnRequest {
+export function deleteTxn(key: Buffer, expected: number): TxnRequest {
   return {
-    compare: [{ key, target: 'Mod', result: 'Equal', mod_revision: expected }, exists(key)],
-    success: [{ request_delete_range: { key, prev_kv: true } }],
+    compare: [{ key, target: 'mod', result: 'equal', value: expected }, exists(key)],
+    success: [{ deleteRange: { key, prevKv: true } }],
     failure: [readKey(key)],
   };
 }
 
 /** The revision a transaction committed at (for a write, its modRevision). */
-export function txnRevision(res: ITxnResponse): number {
-  return Number(res.header.revision);
+export function txnRevision(res: TxnResponse): number {
+  return res.revision;
 }
 
 /** The key read by the range at `index` of the branch that ran, if it exists. */
-export function rangedKv(res: ITxnResponse, index: number): IKeyValue | undefined {
-  return res.responses[index]?.response_range?.kvs[0];
+export function rangedKv(res: TxnResponse, index: number): KeyValue | undefined {
+  return res.responses[index]?.range?.kvs[0];
 }
 
 /** The previous value returned by the delete at `index` of the branch that ran. */
-export function deletedKv(res: ITxnResponse, index: number): IKeyValue | undefined {
-  return res.responses[index]?.response_delete_range?.prev_kvs[0];
+export function deletedKv(res: TxnResponse, index: number): KeyValue | undefined {
+  return res.responses[index]?.deleteRange?.prevKvs[0];
 }

@@ -10,12 +10,12 @@
  * own etcd watch (watch.ts) and join the feed once they have caught up. Watchers are plain
  * iterators (never async generators), so that `return()` works while a `next()` is pending.
  */
-import type { IEvent } from 'etcd3';
 import { CompactedError, type StorageError, UnavailableError } from '../errors.js';
 import { type FanoutOptions, WatchFanout } from '../fanout.js';
 import type { WatchEvent } from '../types.js';
 import type { KeyCodec } from './codec.js';
 import type { EtcdConnection } from './connection.js';
+import type { WatchEventMessage } from './grpc/watch-messages.js';
 import { EtcdWatchStream } from './watch-stream.js';
 
 const RETRY_REFUSED_MS = 5000;
@@ -94,7 +94,7 @@ export class WatchFeed {
     return stream;
   }
 
-  private publish(events: IEvent[]): void {
+  private publish(events: WatchEventMessage[]): void {
     for (const raw of events) {
       const ev = this.codec.toWatchEvent(raw);
       if (ev.revision < this.fanout.revision) {

@@ -9,14 +9,14 @@
  * do with them. Timed progress notifications are passed on; manually requested ones are not
  * used, because etcd before 3.4.25/3.5.8 can send them ahead of pending events (#15220).
  */
-import type { IWatchResponse } from 'etcd3';
 import { CompactedError, type StorageError, UnavailableError } from '../errors.js';
 import type { KeyRange } from './codec.js';
-import type { EtcdConnection, WatchStream } from './connection.js';
+import type { EtcdConnection, WatchCall } from './connection.js';
+import type { WatchEventMessage, WatchResponse } from './grpc/watch-messages.js';
 
 export interface WatchSink {
   /** The events of whole revisions, in order, each after the last delivered one. Never empty. */
-  events(res: IWatchResponse['events']): void;
+  events(events: WatchEventMessage[]): void;
   /** etcd's timed notice that every event up to `revision` has been delivered. */
   progress(revision: number): void;
   /** The watch ended for good (Compacted, or Unavailable for a refusal that retrying cannot fix). */
@@ -29,7 +29,7 @@ const MAX_BACKOFF_MS = 2000;
 const FATAL_CANCEL = ['permission denied', 'invalid auth token', 'key is not provided'];
 
 export class EtcdWatchStream {
-  private stream: WatchStream | undefined;
+  private stream: WatchCall | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private backoffMs = MIN_BACKOFF_MS;
@@ -58,37 +58,35 @@ export class EtcdWatchStream {
     this.timer = undefined;
     const s = this.stream;
     this.stream = undefined;
-    if (s) endStream(s);
+    s?.close();
   }
 
   private connect(): void {
     this.timer = undefined;
     if (this.closed) return;
-    this.conn.openWatch().then(
-      (s) => {
-        s.on('error', (err) => this.broken(s, err));
-        s.on('end', () => this.broken(s, new Error('watch stream ended')));
-        if (this.closed) {
-          endStream(s);
-          return;
-        }
-        this.stream = s;
-        s.on('data', (res: IWatchResponse) => this.receive(s, res));
-        s.write({
-          create_request: {
-            key: this.range.key,
-            range_end: this.range.end,
-            start_revision: this.last + 1,
-            prev_kv: true,
-            progress_notify: true,
-          },
-        });
-      },
-      (err: unknown) => this.broken(undefined, err),
-    );
+    let s: WatchCall | undefined;
+    try {
+      s = this.conn.openWatch({
+        response: (res) => {
+          if (s) this.receive(s, res);
+        },
+        ended: (err) => this.broken(s, err),
+      });
+    } catch (err) {
+      this.broken(undefined, err);
+      return;
+    }
+    this.stream = s;
+    s.create({
+      key: this.range.key,
+      rangeEnd: this.range.end,
+      startRevision: this.last + 1,
+      prevKv: true,
+      progressNotify: true,
+    });
   }
 
-  private receive(s: WatchStream, res: IWatchResponse): void {
+  private receive(s: WatchCall, res: WatchResponse): void {
     if (s !== this.stream || this.closed) return;
     if (res.canceled) {
       this.cancelled(s, res);
@@ -98,26 +96,24 @@ export class EtcdWatchStream {
       this.backoffMs = MIN_BACKOFF_MS;
       return;
     }
-    const fresh = res.events.filter((ev) => Number(ev.kv.mod_revision) > this.last);
+    const fresh = res.events.filter((ev) => ev.kv.modRevision > this.last);
     if (fresh.length > 0) {
-      this.last = Number(fresh[fresh.length - 1]!.kv.mod_revision);
+      this.last = (fresh[fresh.length - 1] as WatchEventMessage).kv.modRevision;
       this.sink.events(fresh);
       return;
     }
     // A timed progress notification of this watcher; "-1" answers a manual request (unused).
-    const rev = Number(res.header.revision);
-    if (res.events.length === 0 && res.watch_id !== '-1' && rev > this.last) {
-      this.last = rev;
-      this.sink.progress(rev);
+    if (res.events.length === 0 && res.watchId !== '-1' && res.revision > this.last) {
+      this.last = res.revision;
+      this.sink.progress(res.revision);
     }
   }
 
-  private cancelled(s: WatchStream, res: IWatchResponse): void {
-    const compactRev = Number(res.compact_revision);
-    const reason = res.cancel_reason ?? '';
-    if (compactRev > 0) {
+  private cancelled(s: WatchCall, res: WatchResponse): void {
+    const reason = res.cancelReason;
+    if (res.compactRevision > 0) {
       this.close();
-      this.sink.failed(new CompactedError(this.last, compactRev));
+      this.sink.failed(new CompactedError(this.last, res.compactRevision));
     } else if (FATAL_CANCEL.some((r) => reason.includes(r))) {
       this.close();
       this.sink.failed(new UnavailableError(`etcd cancelled the watch: ${reason}`));
@@ -127,23 +123,13 @@ export class EtcdWatchStream {
   }
 
   /** The stream failed: drop it and reconnect after a backoff, resuming after `last`. */
-  private broken(s: WatchStream | undefined, _err: unknown): void {
+  private broken(s: WatchCall | undefined, _err: unknown): void {
     if (this.closed || (s !== undefined && s !== this.stream)) return;
-    if (s) endStream(s);
+    s?.close();
     this.stream = undefined;
     if (this.timer) return;
     const delay = this.backoffMs * (0.5 + Math.random());
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
     this.timer = setTimeout(() => this.connect(), delay);
   }
-}
-
-/** Half-closes, then cancels, so that etcd3 does not count our own cancel as a member failure. */
-function endStream(s: WatchStream): void {
-  try {
-    s.end();
-  } catch {
-    // already ended
-  }
-  s.cancel();
 }
