@@ -3,6 +3,7 @@
  * namespace, resource, name, subresource and verb, as the Kubernetes API lays out its
  * paths. Pure: no I/O, no knowledge of which resources exist.
  */
+import type { NonResourceAttributes, ResourceAttributes } from './auth/attributes.js';
 
 export type RequestVerb =
   | 'get'
@@ -15,25 +16,16 @@ export type RequestVerb =
   | 'deletecollection'
   | 'connect';
 
-export interface ResourceRequest {
-  isResourceRequest: true;
+/** A request for a resource: its authorization attributes and the rest of its path. */
+export interface ResourceRequest extends ResourceAttributes {
   verb: RequestVerb;
   apiPrefix: 'api' | 'apis';
-  group: string;
   version: string;
-  namespace: string;
-  resource: string;
-  subresource: string;
-  name: string;
   /** Path segments after the subresource (e.g. a proxy path). */
   rest: string[];
 }
 
-export interface NonResourceRequest {
-  isResourceRequest: false;
-  verb: string;
-  path: string;
-}
+export type NonResourceRequest = NonResourceAttributes;
 
 export type RequestInfo = ResourceRequest | NonResourceRequest;
 

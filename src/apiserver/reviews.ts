@@ -11,13 +11,14 @@ import { type FieldError, invalid, required } from '../api/validation/index.js';
 import { throwIfInvalid } from '../registry/generic/invalid.js';
 import { timestamp } from '../registry/generic/meta.js';
 import type { UserInfo } from '../registry/types.js';
+import type { Attributes } from './auth/attributes.js';
 import type { Authorizer } from './auth/authorize.js';
 import { Errors } from './errors.js';
 import { asObject, bodyFormat, parseText, readBody } from './http/body.js';
 import type { Req } from './http/types.js';
 import type { RbacAuthorizer } from './rbac/authorizer.js';
 import { PRIVILEGED_GROUP } from './rbac/escalation.js';
-import type { Attributes, PolicyRule } from './rbac/rules.js';
+import type { PolicyRule } from './rbac/rules.js';
 import { decodeProtobufBody } from './resources/protobuf.js';
 
 type Obj = Record<string, unknown>;
@@ -59,9 +60,9 @@ function attributesOf(spec: Obj, kind: string, namespace?: string): Attributes {
     group: 'authorization.k8s.io',
   };
   throwIfInvalid({ ...info, kind } as Parameters<typeof throwIfInvalid>[0], '', errors);
-  if (nra) return { resourceRequest: false, verb: str(nra, 'verb'), path: str(nra, 'path') };
+  if (nra) return { isResourceRequest: false, verb: str(nra, 'verb'), path: str(nra, 'path') };
   return {
-    resourceRequest: true,
+    isResourceRequest: true,
     verb: str(ra, 'verb'),
     group: str(ra, 'group'),
     resource: str(ra, 'resource'),

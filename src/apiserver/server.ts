@@ -71,7 +71,11 @@ export class ApiServer {
     });
     const tokens = cfg.tokenAuthFile ? parseTokenFile(await readFile(cfg.tokenAuthFile, 'utf8')) : new Map();
     const metrics = new Metrics();
-    const registry = new Registry(instrumentStore(cfg.store, metrics), { log: cfg.log, serviceRanges });
+    const registry = new Registry(instrumentStore(cfg.store, metrics), {
+      log: cfg.log,
+      serviceRanges,
+      requireServiceAccounts: true,
+    });
     const server = createSecureServer({
       allowHTTP1: true,
       key: pki.servingKeyPem,

@@ -23,7 +23,7 @@ describe('kubelet eviction flags', () => {
   it('default to upstream thresholds and 5 minutes', () => {
     const s = kubeletSettings({ ...base, 'node-name': 'n' }, '/tmp/x');
     assert.deepEqual(
-      s.evictionHard?.map((t) => t.signal),
+      s.evictionThresholds?.map((t) => t.signal),
       ['memory.available', 'nodefs.available', 'nodefs.inodesFree', 'imagefs.available'],
     );
     assert.equal(s.evictionPressureTransitionMs, 300_000);
@@ -39,7 +39,7 @@ describe('kubelet eviction flags', () => {
       '/tmp/x',
     );
     assert.deepEqual(
-      s.evictionHard?.map((t) => [t.signal, t.text]),
+      s.evictionThresholds?.map((t) => [t.signal, t.text]),
       [
         ['memory.available', '1Gi'],
         ['nodefs.inodesFree', '1%'],

@@ -6,7 +6,9 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AddressError, nthAddress } from '../dns/addresses.js';
 import type { KubeletOptions } from '../kubelet/agent/kubelet.js';
-import { parseEvictionHard, ThresholdError } from '../kubelet/eviction/thresholds.js';
+import { type EvictionThreshold, parseEvictionConfig } from '../kubelet/eviction/config.js';
+import { ThresholdError } from '../kubelet/eviction/thresholds.js';
+import { DEFAULT_IMAGE_GC_POLICY, ImageGCPolicyError, validatePolicy } from '../kubelet/imagegc/policy.js';
 import { parseDuration } from '../kubelet/simulated/duration.js';
 import { UsageError } from './flags.js';
 
@@ -80,11 +82,58 @@ export const kubeletFlags = {
     description:
       'hard eviction thresholds, e.g. memory.available<100Mi,nodefs.available<10% (default: memory.available<100Mi, nodefs.available<10%, nodefs.inodesFree<5%, imagefs.available<15%)',
   },
+  'eviction-soft': {
+    kind: 'list',
+    placeholder: 'SIGNAL<VALUE',
+    description:
+      'soft eviction thresholds, e.g. memory.available<1.5Gi; each needs a grace period in --eviction-soft-grace-period',
+  },
+  'eviction-soft-grace-period': {
+    kind: 'list',
+    placeholder: 'SIGNAL=DURATION',
+    description: 'how long a soft threshold must be met before pods are evicted, e.g. memory.available=1m30s',
+  },
+  'eviction-max-pod-grace-period': {
+    kind: 'number',
+    placeholder: 'SECONDS',
+    default: 0,
+    description: 'the longest termination grace period a pod evicted for a soft threshold gets',
+  },
+  'eviction-minimum-reclaim': {
+    kind: 'list',
+    placeholder: 'SIGNAL=VALUE',
+    description:
+      'how much beyond a threshold eviction frees once it acts, e.g. memory.available=0Mi,nodefs.available=500Mi',
+  },
   'eviction-pressure-transition-period': {
     kind: 'string',
     placeholder: 'DURATION',
     default: '5m0s',
     description: 'how long a pressure condition stays after its thresholds are no longer met',
+  },
+  'image-gc-high-threshold': {
+    kind: 'number',
+    placeholder: 'PERCENT',
+    default: 85,
+    description: 'image filesystem usage at which image garbage collection always runs (100 turns it off)',
+  },
+  'image-gc-low-threshold': {
+    kind: 'number',
+    placeholder: 'PERCENT',
+    default: 80,
+    description: 'image filesystem usage image garbage collection frees down to',
+  },
+  'minimum-image-ttl-duration': {
+    kind: 'string',
+    placeholder: 'DURATION',
+    default: '2m0s',
+    description: 'minimum age of an unused image before it is garbage collected',
+  },
+  'image-gc-period': {
+    kind: 'string',
+    placeholder: 'DURATION',
+    default: '5m0s',
+    description: 'how often image garbage collection looks at the image filesystem',
   },
   'pod-manifest-path': {
     kind: 'string',
@@ -108,7 +157,23 @@ interface KubeletFlagValues {
   'private-registry': string;
   'eviction-hard': string[];
   'eviction-pressure-transition-period': string;
+  'eviction-soft'?: string[];
+  'eviction-soft-grace-period'?: string[];
+  'eviction-max-pod-grace-period'?: number;
+  'eviction-minimum-reclaim'?: string[];
+  'image-gc-high-threshold'?: number;
+  'image-gc-low-threshold'?: number;
+  'minimum-image-ttl-duration'?: string;
+  'image-gc-period'?: string;
   'pod-manifest-path'?: string | undefined;
+}
+
+function duration(flag: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch {
+    throw new UsageError(`--${flag} must be a duration like 30s or 5m0s, not "${text}"`);
+  }
 }
 
 /** The cluster DNS addresses: --cluster-dns, or the 10th address of --service-cidr (10.43.0.10). */
@@ -135,20 +200,30 @@ export function kubeletSettings(
   const endpoint = v['container-runtime-endpoint'];
   if (endpoint !== undefined && !endpoint.startsWith('unix://'))
     throw new UsageError(`--container-runtime-endpoint must be unix:///path/to.sock, not "${endpoint}"`);
-  let evictionHard: ReturnType<typeof parseEvictionHard>;
+  let evictionThresholds: EvictionThreshold[];
   try {
-    evictionHard = parseEvictionHard(v['eviction-hard']);
+    evictionThresholds = parseEvictionConfig({
+      hard: v['eviction-hard'],
+      soft: v['eviction-soft'] ?? [],
+      softGracePeriod: v['eviction-soft-grace-period'] ?? [],
+      minimumReclaim: v['eviction-minimum-reclaim'] ?? [],
+    });
   } catch (err) {
-    if (err instanceof ThresholdError) throw new UsageError(`--eviction-hard: ${err.message}`);
+    if (err instanceof ThresholdError) throw new UsageError(err.message);
     throw err;
   }
-  let period: number;
+  const period = duration('eviction-pressure-transition-period', v['eviction-pressure-transition-period']);
+  const imageGC = {
+    highThresholdPercent: v['image-gc-high-threshold'] ?? DEFAULT_IMAGE_GC_POLICY.highThresholdPercent,
+    lowThresholdPercent: v['image-gc-low-threshold'] ?? DEFAULT_IMAGE_GC_POLICY.lowThresholdPercent,
+    minAgeMs: duration('minimum-image-ttl-duration', v['minimum-image-ttl-duration'] ?? '2m0s'),
+  };
   try {
-    period = parseDuration(v['eviction-pressure-transition-period']);
-  } catch {
-    throw new UsageError(
-      `--eviction-pressure-transition-period must be a duration like 30s or 5m0s, not "${v['eviction-pressure-transition-period']}"`,
-    );
+    validatePolicy(imageGC);
+  } catch (err) {
+    if (err instanceof ImageGCPolicyError)
+      throw new UsageError(`image garbage collection flags: ${err.message}`);
+    throw err;
   }
   return {
     dir: join(dataDir, 'agent'),
@@ -163,8 +238,11 @@ export function kubeletSettings(
     ...(endpoint ? { runtimeEndpoint: endpoint } : {}),
     registriesFile: v['private-registry'],
     labels,
-    evictionHard,
+    evictionThresholds,
     evictionPressureTransitionMs: period,
+    evictionMaxPodGracePeriodS: v['eviction-max-pod-grace-period'] ?? 0,
+    imageGC,
+    imageGCPeriodMs: duration('image-gc-period', v['image-gc-period'] ?? '5m0s'),
     ...(v['pod-manifest-path'] ? { podManifestPath: resolve(v['pod-manifest-path']) } : {}),
   };
 }

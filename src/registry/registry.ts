@@ -24,11 +24,19 @@ export class Registry {
   private namespaces!: GenericStore;
   /** ClusterIP and NodePort allocation for Services. */
   readonly services: ServiceAllocator;
+  /** ServiceAccount admission refuses pods whose account does not exist (./admission/). */
+  readonly requireServiceAccounts: boolean;
 
   constructor(
     readonly storage: Store,
-    opts: { now?: () => number; log?: (m: string) => void; serviceRanges?: ServiceRanges } = {},
+    opts: {
+      now?: () => number;
+      log?: (m: string) => void;
+      serviceRanges?: ServiceRanges;
+      requireServiceAccounts?: boolean;
+    } = {},
   ) {
+    this.requireServiceAccounts = opts.requireServiceAccounts ?? false;
     this.caches = new CacheSet(storage, REGISTRY_ROOT, { log: opts.log ?? (() => {}) });
     const env: StoreEnv = {
       store: storage,

@@ -8,7 +8,7 @@
  * "non-zero" request counts a missing CPU or memory request as 100m / 200Mi, for scoring.
  * Pure.
  */
-import { milliValue, value } from './quantity.js';
+import { milliValueOf, unitValueOf } from '../api/quantity/index.js';
 
 export interface Resources {
   milliCPU: number;
@@ -46,7 +46,7 @@ type Obj = Record<string, unknown>;
 type Amounts = Map<string, number>;
 
 function amount(name: string, q: unknown): number {
-  return name === 'cpu' ? milliValue(q) : value(q);
+  return name === 'cpu' ? milliValueOf(q) : unitValueOf(q);
 }
 
 /** A container's requests by resource name, with limits standing in for missing requests. */

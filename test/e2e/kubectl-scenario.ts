@@ -203,6 +203,30 @@ export function kubectlScenario(name: string, start: () => Promise<RunningServer
       assert.match(r.stderr, /unknown field "spec.replicass"/);
     });
 
+    it('refuses quantities that do not parse (400) and requests above limits (422)', async () => {
+      const quantityPod = (name: string, resources: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  containers: [{name: c, image: busybox:1.36, resources: ${resources}}]
+`;
+      const bad = await k(['create', '-f', '-'], { input: quantityPod('q1', '{requests: {cpu: lots}}') });
+      assert.notEqual(bad.code, 0);
+      assert.equal(
+        bad.stderr.trim(),
+        `Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+      );
+      const over = await k(['create', '-f', '-'], {
+        input: quantityPod('q2', "{requests: {cpu: '2', memory: '-1'}, limits: {cpu: 1000m}}"),
+      });
+      assert.notEqual(over.code, 0);
+      assert.equal(
+        over.stderr.trim(),
+        'The Pod "q2" is invalid: \n* spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1\n* spec.containers[0].resources.requests[memory]: Invalid value: "-1": must be greater than or equal to 0',
+      );
+      assert.match((await k(['get', 'pod', 'q1', 'q2'])).stderr, /not found/);
+    });
+
     it('watches with get -w', async () => {
       const w = kubectlStream(server.kubeconfig, dir, ['get', 'cm', '-w', '--output-watch-events']);
       await until('the initial listing', async () => (/\bb\s+1\s/.test(w.output()) ? true : undefined));

@@ -8,3 +8,5 @@ export * from './meta-fields.js';
 export * from './names.js';
 export * from './object-meta.js';
 export { child, index, key } from './path.js';
+export * from './quantity-syntax.js';
+export * from './resources.js';

@@ -5,46 +5,9 @@
  */
 import type { UserInfo } from '../../registry/types.js';
 import { ApiError } from '../errors.js';
-import type { RbacAuthorizer } from '../rbac/authorizer.js';
+import type { Decision, RbacAuthorizer } from '../rbac/authorizer.js';
 import { PRIVILEGED_GROUP } from '../rbac/escalation.js';
-import type { Attributes } from '../rbac/rules.js';
-import type { RequestInfo } from '../request-info.js';
-
-export interface Decision {
-  allowed: boolean;
-  reason: string;
-}
-
-/**
- * What a request asks, as far as authorization looks: a parsed request, or a question
- * built elsewhere (impersonation asks for verbs requests never carry).
- */
-export type Asked =
-  | RequestInfo
-  | {
-      isResourceRequest: true;
-      verb: string;
-      group: string;
-      resource: string;
-      subresource: string;
-      name: string;
-      namespace: string;
-    };
-
-/** The attributes RBAC matches from a parsed request. */
-export function attributesOf(info: Asked): Attributes {
-  return info.isResourceRequest
-    ? {
-        resourceRequest: true,
-        verb: info.verb,
-        group: info.group,
-        resource: info.resource,
-        subresource: info.subresource,
-        name: info.name,
-        namespace: info.namespace,
-      }
-    : { resourceRequest: false, verb: info.verb, path: info.path };
-}
+import type { Attributes } from './attributes.js';
 
 export class Authorizer {
   constructor(private readonly rbac: RbacAuthorizer) {}
@@ -54,12 +17,13 @@ export class Authorizer {
     return this.rbac.authorize(user, a);
   }
 
-  isAllowed(user: UserInfo, info: Asked): boolean {
-    return this.authorize(user, attributesOf(info)).allowed;
+  /** Whether `user` may do what `a` asks (a parsed request is Attributes too). */
+  isAllowed(user: UserInfo, a: Attributes): boolean {
+    return this.authorize(user, a).allowed;
   }
 }
 
-export function forbidden(user: UserInfo, info: Asked): ApiError {
+export function forbidden(user: UserInfo, info: Attributes): ApiError {
   if (!info.isResourceRequest) {
     return new ApiError(
       403,

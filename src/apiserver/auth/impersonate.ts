@@ -9,7 +9,8 @@
 import type { UserInfo } from '../../registry/types.js';
 import { Errors } from '../errors.js';
 import type { Req } from '../http/types.js';
-import { type Asked, type Authorizer, forbidden } from './authorize.js';
+import type { Attributes, ResourceAttributes } from './attributes.js';
+import { type Authorizer, forbidden } from './authorize.js';
 
 const SA_PREFIX = 'system:serviceaccount:';
 
@@ -21,11 +22,17 @@ function values(req: Req, name: string): string[] {
   return (Array.isArray(v) ? v : v.split(/,\s*/)).filter((s) => s !== '');
 }
 
-function check(authz: Authorizer, user: UserInfo, info: Asked): void {
+function check(authz: Authorizer, user: UserInfo, info: Attributes): void {
   if (!authz.isAllowed(user, info)) throw forbidden(user, info);
 }
 
-function target(resource: string, name: string, namespace = '', group = '', subresource = ''): Asked {
+function target(
+  resource: string,
+  name: string,
+  namespace = '',
+  group = '',
+  subresource = '',
+): ResourceAttributes {
   return { isResourceRequest: true, verb: 'impersonate', group, namespace, resource, subresource, name };
 }
 

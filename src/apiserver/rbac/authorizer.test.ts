@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KObject, UserInfo } from '../../registry/types.js';
+import type { ResourceAttributes } from '../auth/attributes.js';
 import { RbacAuthorizer } from './authorizer.js';
 import { EscalationCheck } from './escalation.js';
 import { PolicyIndex } from './policy-index.js';
-import type { Attributes, PolicyRule } from './rules.js';
+import type { PolicyRule } from './rules.js';
 
 const G = 'rbac.authorization.k8s.io';
 const role = (ns: string, name: string, rules: PolicyRule[]): KObject => ({
@@ -21,17 +22,20 @@ const bind = (ns: string, name: string, kind: string, roleName: string, subjects
   roleRef: { apiGroup: G, kind, name: roleName },
   subjects,
 });
-const get = (resource: string, namespace: string, o: Partial<Attributes> = {}): Attributes =>
-  ({
-    resourceRequest: true,
-    verb: 'get',
-    group: '',
-    resource,
-    subresource: '',
-    name: '',
-    namespace,
-    ...o,
-  }) as Attributes;
+const get = (
+  resource: string,
+  namespace: string,
+  o: Partial<ResourceAttributes> = {},
+): ResourceAttributes => ({
+  isResourceRequest: true,
+  verb: 'get',
+  group: '',
+  resource,
+  subresource: '',
+  name: '',
+  namespace,
+  ...o,
+});
 const alice: UserInfo = { name: 'alice', groups: ['devs', 'system:authenticated'] };
 const sa: UserInfo = {
   name: 'system:serviceaccount:app:robot',
@@ -88,13 +92,13 @@ test('ClusterRoleBindings apply everywhere and grant non-resource URLs; deletes 
   index.put('clusterrolebindings', crb);
   assert.ok(authz.authorize(alice, get('pods', 'any')).allowed);
   assert.ok(authz.authorize(alice, get('pods', '')).allowed);
-  assert.ok(authz.authorize(alice, { resourceRequest: false, verb: 'get', path: '/metrics' }).allowed);
+  assert.ok(authz.authorize(alice, { isResourceRequest: false, verb: 'get', path: '/metrics' }).allowed);
   index.remove('clusterrolebindings', crb);
   assert.equal(authz.authorize(alice, get('pods', 'any')).allowed, false);
   // A binding to a role that does not exist grants nothing; a RoleBinding cannot grant URLs.
   index.put('rolebindings', bind('app', 'x', 'ClusterRole', 'ops', [{ kind: 'User', name: 'alice' }]));
   assert.equal(
-    authz.authorize(alice, { resourceRequest: false, verb: 'get', path: '/metrics' }).allowed,
+    authz.authorize(alice, { isResourceRequest: false, verb: 'get', path: '/metrics' }).allowed,
     false,
   );
   index.put(

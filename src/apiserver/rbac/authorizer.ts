@@ -5,8 +5,9 @@
  * SelfSubjectRulesReview and the escalation checks). Reads only the PolicyIndex.
  */
 import type { UserInfo } from '../../registry/types.js';
+import type { Attributes } from '../auth/attributes.js';
 import type { Binding, PolicyIndex } from './policy-index.js';
-import { type Attributes, type PolicyRule, ruleAllows, type Subject, userKeys } from './rules.js';
+import { type PolicyRule, ruleAllows, type Subject, userKeys } from './rules.js';
 
 export interface Decision {
   allowed: boolean;
@@ -30,7 +31,7 @@ export class RbacAuthorizer {
 
   authorize(user: UserInfo, a: Attributes): Decision {
     const keys = userKeys(user);
-    const scopes = a.resourceRequest && a.namespace ? ['', a.namespace] : [''];
+    const scopes = a.isResourceRequest && a.namespace ? ['', a.namespace] : [''];
     for (const ns of scopes) {
       for (const { binding, subject } of this.index.bindings(ns, keys)) {
         if (!validRef(binding)) continue;

@@ -69,7 +69,7 @@ export class EscalationCheck {
 
   private may(user: UserInfo, verb: string, resource: string, namespace: string, name: string): boolean {
     return this.rbac.authorize(user, {
-      resourceRequest: true,
+      isResourceRequest: true,
       verb,
       group: RBAC_GROUP,
       resource,

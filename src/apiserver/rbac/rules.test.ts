@@ -1,29 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  type Attributes,
-  describeRule,
-  type PolicyRule,
-  ruleAllows,
-  subjectKey,
-  uncovered,
-} from './rules.js';
+import type { Attributes, ResourceAttributes } from '../auth/attributes.js';
+import { describeRule, type PolicyRule, ruleAllows, subjectKey, uncovered } from './rules.js';
 
-const res = (
-  verb: string,
-  resource: string,
-  o: Partial<Extract<Attributes, { resourceRequest: true }>> = {},
-) =>
-  ({
-    resourceRequest: true,
-    verb,
-    group: '',
-    resource,
-    subresource: '',
-    name: '',
-    namespace: 'ns',
-    ...o,
-  }) as Attributes;
+const res = (verb: string, resource: string, o: Partial<ResourceAttributes> = {}): ResourceAttributes => ({
+  isResourceRequest: true,
+  verb,
+  group: '',
+  resource,
+  subresource: '',
+  name: '',
+  namespace: 'ns',
+  ...o,
+});
 
 test('verbs and apiGroups match exactly or by *', () => {
   const r: PolicyRule = { verbs: ['get'], apiGroups: ['apps'], resources: ['deployments'] };
@@ -62,7 +51,7 @@ test('resourceNames limit to named objects; a request without a name never match
 
 test('nonResourceURLs: exact, trailing * prefix, and never for resource requests', () => {
   const r: PolicyRule = { verbs: ['get'], nonResourceURLs: ['/healthz', '/apis/*'] };
-  const path = (p: string, verb = 'get'): Attributes => ({ resourceRequest: false, verb, path: p });
+  const path = (p: string, verb = 'get'): Attributes => ({ isResourceRequest: false, verb, path: p });
   assert.ok(ruleAllows(r, path('/healthz')));
   assert.ok(!ruleAllows(r, path('/healthz/ping')));
   assert.ok(ruleAllows(r, path('/apis/apps/v1')));

@@ -6,6 +6,7 @@
  * held already). No I/O; objects are read elsewhere.
  */
 import type { UserInfo } from '../../registry/types.js';
+import type { Attributes } from '../auth/attributes.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -23,19 +24,6 @@ export interface Subject {
   namespace?: string;
   apiGroup?: string;
 }
-
-/** What is being asked, as the authorizer sees it (upstream's authorizer.Attributes). */
-export type Attributes =
-  | {
-      resourceRequest: true;
-      verb: string;
-      group: string;
-      resource: string;
-      subresource: string;
-      name: string;
-      namespace: string;
-    }
-  | { resourceRequest: false; verb: string; path: string };
 
 const has = (list: readonly string[] | undefined, v: string): boolean =>
   !!list && (list.includes('*') || list.includes(v));
@@ -60,7 +48,7 @@ function urlMatches(rule: PolicyRule, path: string): boolean {
 /** Whether `rule` allows the request. */
 export function ruleAllows(rule: PolicyRule, a: Attributes): boolean {
   if (!has(rule.verbs, a.verb)) return false;
-  if (!a.resourceRequest) return urlMatches(rule, a.path);
+  if (!a.isResourceRequest) return urlMatches(rule, a.path);
   if (!has(rule.apiGroups, a.group) || !resourceMatches(rule, a.resource, a.subresource)) return false;
   const names = rule.resourceNames ?? [];
   return names.length === 0 || names.includes(a.name);

@@ -6,8 +6,8 @@
  * volume for a claim. Shared by the binder, the local-path provisioner and the
  * scheduler's VolumeBinding plugin. Pure: no I/O, objects are never mutated.
  */
+import { parseQuantity } from '../../api/quantity/index.js';
 import { labelSelectorFromObject } from '../../api/selectors/index.js';
-import { parseQuantity } from '../../registry/admission/quantity.js';
 import type { KObject } from '../../registry/types.js';
 import { parseTerm, termMatches } from '../../scheduler/node-selector.js';
 
@@ -57,10 +57,10 @@ export function isDefaultClass(sc: KObject): boolean {
   return a[ANN_DEFAULT_CLASS] === 'true' || a[ANN_BETA_DEFAULT_CLASS] === 'true';
 }
 
-/** Bytes (in milli-units) of a resource list's `storage`, or 0n. */
+/** A resource list's `storage`, exactly (in nano-units, to compare sizes), or 0n. */
 export function storageOf(list: unknown): bigint {
   const raw = (list as Obj | undefined)?.['storage'];
-  return parseQuantity(raw)?.milli ?? 0n;
+  return parseQuantity(raw)?.nano ?? 0n;
 }
 
 export const requestedStorage = (claim: KObject): bigint =>

@@ -8,10 +8,6 @@
  * admitted create yet would hand out the same room twice. `count/<resource>.<group>`
  * resources get an informer the first time a quota names them.
  */
-import { RESOURCES, type ResourceInfo } from '../../api/resources.js';
-import { splitKey } from '../../client/cache.js';
-import { isNotFound } from '../../client/errors.js';
-import type { Informer } from '../../client/informer.js';
 import {
   add,
   canonical,
@@ -19,7 +15,11 @@ import {
   type ResourceList,
   toResourceList,
   zero,
-} from '../../registry/admission/quantity.js';
+} from '../../api/quantity/index.js';
+import { RESOURCES, type ResourceInfo } from '../../api/resources.js';
+import { splitKey } from '../../client/cache.js';
+import { isNotFound } from '../../client/errors.js';
+import type { Informer } from '../../client/informer.js';
 import { quotaCovers, tracks, usageOf } from '../../registry/admission/quota-usage.js';
 import type { KObject } from '../../registry/types.js';
 import { deepEqual } from '../../util/deep-equal.js';

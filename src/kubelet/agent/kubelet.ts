@@ -13,19 +13,20 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '../../client/client.js';
+import { Informer } from '../../client/informer.js';
 import { ApiEventRecorder } from '../../controllers/framework/recorder.js';
 import { ServiceProxy } from '../../proxy/proxy.js';
 import { ContainerdSupervisor } from '../containerd/supervisor.js';
 import { CriClient } from '../cri/client.js';
 import { waitForRuntime } from '../cri/ready.js';
+import { admitUnderPressure } from '../eviction/admit.js';
+import { type EvictionThreshold, isHard } from '../eviction/config.js';
 import { EvictionManager } from '../eviction/manager.js';
 import { readNodeStats, readPodUsage } from '../eviction/stats.js';
-import {
-  DEFAULT_EVICTION_HARD,
-  hardReserve,
-  parseEvictionHard,
-  type Threshold,
-} from '../eviction/thresholds.js';
+import { DEFAULT_EVICTION_HARD, hardReserve, parseEvictionHard } from '../eviction/thresholds.js';
+import { ImageGC } from '../imagegc/manager.js';
+import { DEFAULT_IMAGE_GC_POLICY, type ImageGCPolicy } from '../imagegc/policy.js';
+import { criImageRuntime } from '../imagegc/runtime.js';
 import {
   createImageService,
   importImageArchives,
@@ -37,6 +38,7 @@ import { bridgeName, gatewayOf } from '../network/cni-config.js';
 import { setUpHostNetwork } from '../network/host.js';
 import { NodeAgent } from '../node/agent.js';
 import { readMachine } from '../node/machine.js';
+import { predicateAdmitHandler } from '../pods/admit-predicates.js';
 import { PodManager } from '../pods/manager.js';
 import { parseResolvConf } from '../pods/sandbox-config.js';
 import { createProbeService } from '../probes/index.js';
@@ -69,10 +71,16 @@ export interface KubeletOptions {
   tls: { certPem: string; keyPem: string; caPem: string };
   labels?: Record<string, string>;
   backoffScale?: number;
-  /** Hard eviction thresholds (default: upstream's); an empty list turns eviction off. */
-  evictionHard?: Threshold[];
+  /** Hard and soft eviction thresholds (default: upstream's hard ones); empty turns eviction off. */
+  evictionThresholds?: EvictionThreshold[];
   /** How long a pressure condition outlives its thresholds (default 5 min). */
   evictionPressureTransitionMs?: number;
+  /** The longest grace period of a pod evicted for a soft threshold (default 0). */
+  evictionMaxPodGracePeriodS?: number;
+  /** Image garbage collection thresholds and TTL (default: upstream's 85%, 80%, 2 min). */
+  imageGC?: ImageGCPolicy;
+  /** How often image garbage collection looks (default 5 min). */
+  imageGCPeriodMs?: number;
   /** Static pods: a directory of pod manifests, or one manifest file (--pod-manifest-path). */
   podManifestPath?: string;
   /** How often the manifests are looked at again, besides file-system events (default 20 s). */
@@ -212,19 +220,40 @@ export class Kubelet {
       log: (m) => o.log(`server: ${m}`),
     });
     let networkReady = false;
+    const nodeRef = () => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: o.nodeName, uid: o.nodeName },
+    });
+    const imagefsDir = this.supervisor ? this.supervisor.layout.root : o.dir;
+    // Image garbage collection: unused images go, least recently used first, above the high threshold.
+    const imageGC = new ImageGC({
+      runtime: criImageRuntime(cri, { sandboxImage: o.sandboxImage, fallbackRoot: imagefsDir }),
+      policy: o.imageGC ?? DEFAULT_IMAGE_GC_POLICY,
+      ...(o.imageGCPeriodMs !== undefined ? { periodMs: o.imageGCPeriodMs } : {}),
+      node: nodeRef,
+      events: sink,
+      log: o.log,
+    });
     // Node-pressure eviction: conditions go into the node's status, pods are evicted one at a time.
     const podManager = pods;
-    const thresholds = o.evictionHard ?? parseEvictionHard(DEFAULT_EVICTION_HARD);
+    const thresholds =
+      o.evictionThresholds ??
+      parseEvictionHard(DEFAULT_EVICTION_HARD).map((t) => ({ ...t, gracePeriodMs: 0 }));
     const eviction = new EvictionManager({
       thresholds,
       transitionPeriodMs: o.evictionPressureTransitionMs ?? 5 * 60_000,
-      readStats: () =>
-        readNodeStats({ nodefs: o.dir, imagefs: this.supervisor ? this.supervisor.layout.root : o.dir }),
+      maxPodGracePeriodS: o.evictionMaxPodGracePeriodS ?? 0,
+      reclaimNodeLevel: async (_signal, s) => {
+        const freed = await imageGC.deleteUnusedImages(s);
+        if (freed > 0) o.log(`eviction: image garbage collection freed ${freed} bytes`);
+      },
+      readStats: () => readNodeStats({ nodefs: o.dir, imagefs: imagefsDir }),
       readUsage: (s) => readPodUsage(cri, s),
       pods: () => podManager.informer.cache.list(),
       evict: (pod, req, s) => podManager.evict(pod.metadata?.uid ?? '', req, s),
       events: sink,
-      node: () => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: o.nodeName, uid: o.nodeName } }),
+      node: nodeRef,
       onPressure: (p) => {
         o.log(`kubelet: node pressure now [${[...p].join(', ')}]`);
         void this.node?.beat().catch(() => undefined);
@@ -240,7 +269,11 @@ export class Kubelet {
         labels: o.labels ?? {},
       },
       machine,
-      evictionReserve: hardReserve(thresholds, machine.memoryBytes, machine.ephemeralStorageBytes),
+      evictionReserve: hardReserve(
+        thresholds.filter((t) => isHard(t)),
+        machine.memoryBytes,
+        machine.ephemeralStorageBytes,
+      ),
       runtimeVersion: `${version.runtime_name}://${version.runtime_version}`,
       health: () => ({
         memoryPressure: eviction.pressure.has('MemoryPressure'),
@@ -312,8 +345,18 @@ export class Kubelet {
       });
       this.running.push(mirrors.run(signal));
     }
+    // Admission before a pod's first sync: node pressure first, then the general predicates
+    // over the node's latest object (its informer's, or the registered one).
+    const nodes = new Informer(o.client.resource('', 'v1', 'nodes'), {
+      fieldSelector: `metadata.name=${o.nodeName}`,
+      log: (m) => o.log(`node informer: ${m}`),
+    });
+    this.running.push(nodes.start(signal));
+    pods.addAdmitHandler((pod) => admitUnderPressure(pod, eviction.pressure));
+    pods.addAdmitHandler(predicateAdmitHandler(() => nodes.cache.getByName('', o.nodeName) ?? registered));
     this.running.push(pods.run(signal));
     this.running.push(eviction.run(signal));
+    this.running.push(imageGC.run(signal));
     o.log(`kubelet: node ${o.nodeName} ready (pods ${this.podCIDR}, kubelet port ${this.server.port})`);
   }
 

@@ -1,16 +1,22 @@
 /**
- * The eviction manager (upstream's pkg/kubelet/eviction, hard thresholds only): every
- * monitoring interval (10 s) it observes the node's signals, keeps the pressure
- * conditions (with the transition period), records NodeHasInsufficientMemory and the like
- * on the node and tells the node agent about changes; when a
- * threshold is met it records EvictionThresholdMet on the node, ranks the active pods
- * for the starved resource and evicts the first one that can be evicted, with grace
- * period 0, an Evicted event and the upstream message. At most one pod per interval.
- * Stats, pods and the act of evicting are injected, so the loop is testable alone.
+ * The eviction manager (upstream's pkg/kubelet/eviction): every monitoring interval (10 s)
+ * it observes the node's signals, keeps the pressure conditions (a threshold raises its
+ * condition as soon as it is met, soft or hard; the condition stays for the transition
+ * period), records NodeHasInsufficientMemory and the like on the node and tells the node
+ * agent about changes. A hard threshold acts at once; a soft one only once it has been
+ * met for its grace period. A threshold that acted stays in force until its minimum
+ * reclaim is free above it as well. When one is in force it records EvictionThresholdMet on
+ * the node, first tries to reclaim disk at node level (image garbage collection) for a
+ * disk signal, then ranks the active pods for the starved resource and evicts the first
+ * one that can be evicted: with grace period 0 for a hard threshold, with the smaller of
+ * --eviction-max-pod-grace-period and the pod's own for a soft one; an Evicted event and
+ * the upstream message. At most one pod per interval. Stats, pods, node-level reclaim and
+ * the act of evicting are injected, so the loop is testable alone.
  */
 import type { KObject } from '../../registry/types.js';
 import { sleep } from '../../util/sleep.js';
 import { rfc3339 } from '../simulated/time.js';
+import { type EvictionThreshold, isHard, reclaimQuantity } from './config.js';
 import { disruptionTarget, EVICTED_REASON, evictionMessage } from './message.js';
 import { PressureTracker } from './pressure.js';
 import { type PodUsage, rankPods } from './rank.js';
@@ -22,7 +28,7 @@ import {
   starvedResource,
   thresholdsMet,
 } from './signals.js';
-import type { Threshold } from './thresholds.js';
+import { type Signal, thresholdQuantity } from './thresholds.js';
 
 type Obj = Record<string, unknown>;
 
@@ -36,8 +42,12 @@ export interface EvictRequest {
 }
 
 export interface EvictionManagerOptions {
-  thresholds: readonly Threshold[];
+  thresholds: readonly EvictionThreshold[];
   transitionPeriodMs: number;
+  /** The longest grace period a soft eviction gives a pod (--eviction-max-pod-grace-period). */
+  maxPodGracePeriodS?: number;
+  /** Frees disk without evicting pods (image garbage collection) for a disk signal. */
+  reclaimNodeLevel?: (signal: Signal, abort: AbortSignal) => Promise<void>;
   monitoringMs?: number;
   readStats: () => Promise<NodeStats>;
   /** Use by pod uid. */
@@ -64,8 +74,8 @@ const TRANSITION_REASONS: Record<Pressure, [string, string]> = {
 };
 
 /** Memory thresholds are dealt with first, as upstream orders them. */
-function byEvictionPriority(a: Threshold, b: Threshold): number {
-  const mem = (t: Threshold) => (starvedResource(t.signal) === 'memory' ? 0 : 1);
+function byEvictionPriority(a: EvictionThreshold, b: EvictionThreshold): number {
+  const mem = (t: EvictionThreshold) => (starvedResource(t.signal) === 'memory' ? 0 : 1);
   return mem(a) - mem(b);
 }
 
@@ -78,6 +88,10 @@ export class EvictionManager {
   private readonly tracker: PressureTracker;
   private pressures: ReadonlySet<Pressure> = new Set();
   private readonly evicted = new Set<string>();
+  /** When each threshold now met was first seen met. */
+  private firstObserved = new Map<EvictionThreshold, number>();
+  /** The thresholds that were in force (grace periods over) at the last look. */
+  private inForce: EvictionThreshold[] = [];
 
   constructor(private readonly o: EvictionManagerOptions) {
     this.tracker = new PressureTracker(o.transitionPeriodMs);
@@ -104,9 +118,14 @@ export class EvictionManager {
 
   /** One look: returns the uid of the pod it evicted, if any. */
   async synchronize(signal: AbortSignal): Promise<string | undefined> {
-    const obs = observe(await this.o.readStats());
-    const met = thresholdsMet(this.o.thresholds, obs).sort(byEvictionPriority);
+    let obs = observe(await this.o.readStats());
     const now = this.now();
+    const met = thresholdsMet(this.o.thresholds, obs);
+    // A threshold that acted last time holds until its minimum reclaim is free too.
+    for (const t of this.inForce) if (!met.includes(t) && !reclaimed(t, obs)) met.push(t);
+    const first = new Map<EvictionThreshold, number>();
+    for (const t of met) first.set(t, this.firstObserved.get(t) ?? now);
+    this.firstObserved = first;
     const next = this.tracker.observe(
       met.map((t) => pressureOf(t.signal)),
       now,
@@ -121,10 +140,24 @@ export class EvictionManager {
       this.pressures = next;
       this.o.onPressure(next);
     }
-    const t = met[0];
+    const inForce = met
+      .filter((t) => now - (first.get(t) ?? now) >= (t.gracePeriodMs ?? 0))
+      .sort(byEvictionPriority);
+    this.inForce = inForce;
+    const t = inForce[0];
     if (!t) return undefined;
     const r = starvedResource(t.signal);
     this.o.events(this.o.node(), 'Warning', 'EvictionThresholdMet', `Attempting to reclaim ${r}`);
+    if (this.o.reclaimNodeLevel && r !== 'memory' && r !== 'pids') {
+      await this.o
+        .reclaimNodeLevel(t.signal, signal)
+        .catch((err: unknown) => this.o.log(`eviction: reclaiming ${r}: ${(err as Error).message}`));
+      obs = observe(await this.o.readStats());
+      if (inForce.every((x) => reclaimed(x, obs))) {
+        this.o.log(`eviction: reclaimed ${r} without evicting pods`);
+        return undefined;
+      }
+    }
     const usage = await this.o.readUsage(signal);
     const all = this.o.pods();
     const present = new Set(all.map((p) => p.metadata?.uid ?? ''));
@@ -137,7 +170,7 @@ export class EvictionManager {
       const req: EvictRequest = {
         reason: EVICTED_REASON,
         message,
-        graceS: 0,
+        graceS: isHard(t) ? 0 : this.softGrace(pod),
         condition: disruptionTarget(message, rfc3339(now)),
       };
       if (!(await this.o.evict(pod, req, signal))) continue;
@@ -149,4 +182,18 @@ export class EvictionManager {
     this.o.log(`eviction: ${t.signal} below ${t.text} but no pod to evict`);
     return undefined;
   }
+
+  /** A soft eviction's grace: the pod's own, at most --eviction-max-pod-grace-period. */
+  private softGrace(pod: KObject): number {
+    const max = this.o.maxPodGracePeriodS ?? 0;
+    const own = (pod['spec'] as Obj | undefined)?.['terminationGracePeriodSeconds'];
+    return typeof own === 'number' ? Math.max(0, Math.min(max, own)) : Math.max(0, max);
+  }
+}
+
+/** Whether the signal is back above the threshold plus its minimum reclaim (unobserved: yes). */
+function reclaimed(t: EvictionThreshold, obs: ReturnType<typeof observe>): boolean {
+  const o = obs.get(t.signal);
+  if (!o) return true;
+  return o.available >= thresholdQuantity(t, o.capacity) + reclaimQuantity(t.minReclaim, o.capacity);
 }

@@ -5,9 +5,8 @@
  * requests), the reason "Evicted", and the DisruptionTarget condition the pod gets. Pure.
  */
 
-import { canonical, formatQuantity } from '../../registry/admission/quantity.js';
+import { canonical, formatQuantity, quantityOf, unitValueOf as value } from '../../api/quantity/index.js';
 import type { KObject } from '../../registry/types.js';
-import { value } from '../../scheduler/quantity.js';
 import type { PodUsage } from './rank.js';
 import type { Observation, Starved } from './signals.js';
 import { type Threshold, thresholdQuantity } from './thresholds.js';
@@ -19,7 +18,7 @@ export const EVICTED_REASON = 'Evicted';
 /** A number as a Kubernetes quantity prints it: bytes in binary units, counts in decimal ones. */
 export function quantityText(n: number, r: Starved): string {
   const format = r === 'memory' || r === 'ephemeral-storage' ? 'BinarySI' : 'DecimalSI';
-  return formatQuantity({ milli: BigInt(Math.max(0, Math.floor(n))) * 1000n, format });
+  return formatQuantity(quantityOf(Math.max(0, Math.floor(n)), format));
 }
 
 export function evictionMessage(

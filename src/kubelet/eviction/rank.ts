@@ -5,8 +5,8 @@
  * lower priority, then more processes. Static, mirror and system-critical pods (priority
  * >= 2000000000) are never candidates. Pure.
  */
+import { unitValueOf as value } from '../../api/quantity/index.js';
 import type { KObject } from '../../registry/types.js';
-import { value } from '../../scheduler/quantity.js';
 import type { Starved } from './signals.js';
 
 type Obj = Record<string, unknown>;

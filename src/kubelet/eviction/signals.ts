@@ -54,7 +54,7 @@ export function observe(s: NodeStats): Observations {
 }
 
 /** The thresholds whose signal is below them. Signals not observed never meet a threshold. */
-export function thresholdsMet(thresholds: readonly Threshold[], obs: Observations): Threshold[] {
+export function thresholdsMet<T extends Threshold>(thresholds: readonly T[], obs: Observations): T[] {
   return thresholds.filter((t) => {
     const o = obs.get(t.signal);
     return o !== undefined && o.available < thresholdQuantity(t, o.capacity);

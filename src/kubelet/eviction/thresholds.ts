@@ -6,7 +6,7 @@
  * thresholds leaves the others unset), `0%`/`100%` meaning "off", and the quantity a
  * threshold stands for against a capacity. Pure; bad input throws ThresholdError.
  */
-import { value } from '../../scheduler/quantity.js';
+import { unitValueOf as value } from '../../api/quantity/index.js';
 
 export const SIGNALS = [
   'memory.available',

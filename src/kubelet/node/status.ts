@@ -5,6 +5,7 @@
  * the kubelet's port, nodeInfo and the images present. Pure.
  */
 
+import { formatQuantity, quantityOf } from '../../api/quantity/index.js';
 import type { KObject } from '../../registry/types.js';
 import { nodeConditions } from '../common/conditions.js';
 import { rfc3339 } from '../simulated/time.js';
@@ -46,9 +47,14 @@ export function nodeLabels(name: string, extra: Record<string, string>): Record<
   };
 }
 
-function kib(bytes: number): string {
-  const k = Math.floor(bytes / 1024);
-  return k === 0 ? '0' : `${k}Ki`;
+/** Bytes as upstream's kubelet prints them (a BinarySI quantity: "16318396Ki", "1Gi"). */
+function bytes(n: number): string {
+  return formatQuantity(quantityOf(Math.max(0, Math.floor(n)), 'BinarySI'));
+}
+
+/** The default hard eviction thresholds' reserve: memory.available<100Mi, nodefs.available<10%. */
+function defaultReserve(m: MachineFacts): EvictionReserve {
+  return { memoryBytes: 100 * 1024 * 1024, ephemeralStorageBytes: Math.floor(m.ephemeralStorageBytes * 0.1) };
 }
 
 function conditions(h: NodeHealth): [string, string, string, string][] {
@@ -85,23 +91,19 @@ export function realNodeStatus(
 ): Obj {
   const prev = ((current?.['status'] as Obj | undefined)?.['conditions'] as Obj[] | undefined) ?? [];
   const ts = rfc3339(now);
+  const kept = reserve ?? defaultReserve(m);
   const capacity = {
     cpu: String(m.cpu),
-    'ephemeral-storage': kib(m.ephemeralStorageBytes),
+    'ephemeral-storage': bytes(m.ephemeralStorageBytes),
     'hugepages-1Gi': '0',
     'hugepages-2Mi': '0',
-    memory: kib(m.memoryBytes),
+    memory: bytes(m.memoryBytes),
     pods: '110',
   };
   const allocatable = {
     ...capacity,
-    'ephemeral-storage': String(
-      Math.max(
-        0,
-        m.ephemeralStorageBytes - (reserve?.ephemeralStorageBytes ?? m.ephemeralStorageBytes * 0.1),
-      ),
-    ),
-    memory: kib(Math.max(0, m.memoryBytes - (reserve?.memoryBytes ?? 100 * 1024 * 1024))),
+    'ephemeral-storage': bytes(m.ephemeralStorageBytes - kept.ephemeralStorageBytes),
+    memory: bytes(m.memoryBytes - kept.memoryBytes),
   };
   return {
     capacity,

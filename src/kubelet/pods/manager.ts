@@ -8,6 +8,10 @@
  * the kubelet server's lookups (containers, log files, sandboxes by pod name).
  * Static pods (../static) come from manifest files instead of the informer; their
  * status goes to their mirror pods, which are never run themselves.
+ * A pod met for the first time with nothing of it in the runtime is admitted first
+ * (./admission.ts, synchronously, so that concurrent first syncs see each other): a
+ * refused pod is never started, only its Failed status is written (and it is deleted
+ * from the API with no grace once it is being deleted). Static pods are always admitted.
  */
 import type { Client } from '../../client/client.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
@@ -16,8 +20,10 @@ import { runWorkers, WorkQueue } from '../../client/workqueue.js';
 import type { KObject } from '../../registry/types.js';
 import { deepEqual } from '../../util/deep-equal.js';
 import type { ContainerRef, LookupError, PodLookup } from '../server/lookup.js';
+import { rfc3339 } from '../simulated/time.js';
 import { mirrorHash } from '../static/annotations.js';
 import type { StaticPodSource } from '../static/types.js';
+import { type AdmitHandler, awaitsAdmission, canAdmitPod, finished, rejectedStatus } from './admission.js';
 import { callOpts, type PodContext } from './context.js';
 import type { Obj } from './deps.js';
 import { removePod } from './kill.js';
@@ -48,6 +54,9 @@ export class PodManager implements PodLookup {
   /** Pods whose sync is under way. */
   private readonly syncing = new Set<string>();
   private readonly api;
+  private readonly admitHandlers: AdmitHandler[] = [];
+  /** Pods this kubelet refused, never started, with the status they get. */
+  private readonly rejected = new Map<string, Obj>();
 
   constructor(
     private readonly ctx: PodContext,
@@ -75,6 +84,11 @@ export class PodManager implements PodLookup {
     });
     statics?.subscribe((uid) => this.queue.add(uid));
     this.syncer = new PodSyncer(ctx);
+  }
+
+  /** Adds a check that pods pass before their first sync (upstream's AddPodAdmitHandler). */
+  addAdmitHandler(h: AdmitHandler): void {
+    this.admitHandlers.push(h);
   }
 
   /** Looks at the pod again soon (probe results, liveness kills). */
@@ -163,13 +177,18 @@ export class PodManager implements PodLookup {
     // A pod this kubelet never synced and no relist found holds nothing in the runtime:
     // only its own syncs make sandboxes, and a relist since start saw what came before.
     const unseen = pod !== undefined && this.relisted && !this.states.has(uid) && !this.runtime.has(uid);
+    // Admission happens before the first await, so no other first sync runs in between.
+    if (pod && unseen) this.admit(uid, pod);
+    if (pod && this.rejected.has(uid)) return this.syncRejected(uid, pod);
     const view = unseen ? undefined : await this.syncer.relistPod(uid, signal);
     if (!pod) {
-      if (view || this.states.has(uid)) {
+      // A refused pod made nothing: there is nothing to remove.
+      if (view || (this.states.has(uid) && !this.rejected.has(uid))) {
         await removePod(this.ctx, uid, view, undefined, signal);
         this.syncer.forget(view);
       }
       this.states.delete(uid);
+      this.rejected.delete(uid);
       return;
     }
     let state = this.states.get(uid);
@@ -199,6 +218,55 @@ export class PodManager implements PodLookup {
       return;
     }
     this.queue.addAfter(uid, res.requeueAfterMs);
+  }
+
+  /** The pods admitted so far that are still alive (the pod `except` left out). */
+  private admittedPods(except: string): KObject[] {
+    const out: KObject[] = [];
+    for (const [uid, state] of this.states) {
+      if (uid === except || state.terminal || this.rejected.has(uid)) continue;
+      const p = this.podByUid(uid);
+      if (p && !finished(p)) out.push(p);
+    }
+    return out;
+  }
+
+  /**
+   * Runs the admit handlers over a pod met for the first time and records the outcome:
+   * a state for an admitted pod, a terminal state and a rejection for a refused one.
+   */
+  private admit(uid: string, pod: KObject): void {
+    if (this.statics?.get(uid) || !awaitsAdmission(pod)) return;
+    const refusal = canAdmitPod(this.admitHandlers, pod, this.admittedPods(uid));
+    const state = new PodState(Date.now());
+    this.states.set(uid, state);
+    if (!refusal) return;
+    this.ctx.log(`pod ${pod.metadata?.namespace}/${pod.metadata?.name} rejected: ${refusal.message}`);
+    this.ctx.events(pod, 'Warning', refusal.reason, refusal.message);
+    state.terminal = { phase: 'Failed', reason: refusal.reason, message: refusal.message };
+    this.rejected.set(uid, rejectedStatus(pod, refusal, rfc3339(Date.now())));
+  }
+
+  /** A refused pod: its Failed status is written; once it is being deleted, it goes. */
+  private async syncRejected(uid: string, pod: KObject): Promise<void> {
+    const state = this.states.get(uid);
+    const status = this.rejected.get(uid);
+    if (!state || !status) return;
+    if (pod.metadata?.deletionTimestamp) {
+      try {
+        await this.api.delete(pod.metadata.namespace, pod.metadata.name ?? '', {
+          gracePeriodSeconds: 0,
+          preconditions: { uid },
+        });
+      } catch (err) {
+        if (!isNotFound(err) && !isConflict(err)) throw err;
+      }
+      return;
+    }
+    const { conditions, ...rest } = status;
+    // Conditions others wrote since stay as they are.
+    const current = (pod['status'] as Obj | undefined)?.['conditions'] ?? conditions;
+    await this.writeStatus(pod, state, { ...rest, ...(current ? { conditions: current } : {}) });
   }
 
   private async writeStatus(pod: KObject, state: PodState, status: Obj): Promise<void> {

@@ -4,8 +4,8 @@
  * a CFS quota from the CPU limit over a 100 ms period, the memory limit in bytes, and
  * the OOM score adjustment of the pod's QoS class. Pure.
  */
+import { milliValueOf, unitValueOf } from '../../api/quantity/index.js';
 import type { KObject } from '../../registry/types.js';
-import { milliValue, value } from '../../scheduler/quantity.js';
 import type { LinuxContainerResources } from '../cri/types.js';
 
 type Obj = Record<string, unknown>;
@@ -32,16 +32,17 @@ export function linuxResources(
   const limMem = res(container, 'limits', 'memory');
   const reqMem = res(container, 'requests', 'memory');
   const out: LinuxContainerResources = {
-    cpu_shares: reqCpu === undefined ? 2 : Math.max(2, Math.floor((milliValue(reqCpu) * 1024) / 1000)),
+    cpu_shares: reqCpu === undefined ? 2 : Math.max(2, Math.floor((milliValueOf(reqCpu) * 1024) / 1000)),
     cpu_period: PERIOD,
   };
-  if (limCpu !== undefined) out.cpu_quota = Math.max(1000, Math.floor((milliValue(limCpu) * PERIOD) / 1000));
-  if (limMem !== undefined) out.memory_limit_in_bytes = value(limMem);
+  if (limCpu !== undefined)
+    out.cpu_quota = Math.max(1000, Math.floor((milliValueOf(limCpu) * PERIOD) / 1000));
+  if (limMem !== undefined) out.memory_limit_in_bytes = unitValueOf(limMem);
   const qos = qosClass(pod);
   if (qos === 'Guaranteed') out.oom_score_adj = -997;
   else if (qos === 'BestEffort') out.oom_score_adj = 1000;
   else {
-    const req = reqMem === undefined ? 0 : value(reqMem);
+    const req = reqMem === undefined ? 0 : unitValueOf(reqMem);
     const adj = 1000 - Math.floor((1000 * req) / Math.max(1, memoryCapacity));
     out.oom_score_adj = Math.min(999, Math.max(2, adj));
   }

@@ -5,6 +5,7 @@
  * plain objects in the CLI's flag-table shape, so this module does not depend on the CLI).
  * Pure.
  */
+import { formatQuantity, parseQuantity } from '../../api/quantity/index.js';
 import { MAX_SIMULATED_NODES } from './addresses.js';
 
 export interface NodeShape {
@@ -75,19 +76,28 @@ export interface SimulatedNodeFlagValues {
   'simulated-backoff-scale': string;
 }
 
-const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE]\d+)?$/;
 const NAME_PREFIX = /^[a-z0-9]([-a-z0-9.]*[-a-z0-9.])?$/;
+
+/** The canonical text of a capacity flag; undefined when it is not a quantity or negative. */
+function capacity(text: string): string | undefined {
+  const q = parseQuantity(text);
+  return q && q.nano >= 0n ? formatQuantity(q) : undefined;
+}
 
 /** The config the flags describe; throws an Error with a one-line message on bad values. */
 export function simulatorConfig(count: number, v: SimulatedNodeFlagValues): SimulatorConfig {
   if (count > MAX_SIMULATED_NODES)
     throw new Error(`at most ${MAX_SIMULATED_NODES} simulated nodes, not ${count}`);
-  const cpu = v['simulated-node-cpu'];
-  const memory = v['simulated-node-memory'];
-  if (!QUANTITY.test(cpu))
-    throw new Error(`--simulated-node-cpu: "${cpu}" is not a quantity such as 32 or 3500m`);
-  if (!QUANTITY.test(memory))
-    throw new Error(`--simulated-node-memory: "${memory}" is not a quantity such as 256Gi`);
+  const cpu = capacity(v['simulated-node-cpu']);
+  const memory = capacity(v['simulated-node-memory']);
+  if (cpu === undefined)
+    throw new Error(
+      `--simulated-node-cpu: "${v['simulated-node-cpu']}" is not a quantity such as 32 or 3500m`,
+    );
+  if (memory === undefined)
+    throw new Error(
+      `--simulated-node-memory: "${v['simulated-node-memory']}" is not a quantity such as 256Gi`,
+    );
   const pods = v['simulated-node-pods'];
   if (pods < 1 || pods > 250) throw new Error(`--simulated-node-pods must be between 1 and 250, not ${pods}`);
   const prefix = v['simulated-node-prefix'];

@@ -89,6 +89,10 @@ describe('simulator helpers', () => {
     assert.equal(c.backoffScale, 0.01);
     assert.deepEqual(c.shape, DEFAULT_SHAPE);
     assert.throws(() => simulatorConfig(3, { ...ok, 'simulated-node-cpu': 'lots' }), /not a quantity/);
+    assert.throws(() => simulatorConfig(3, { ...ok, 'simulated-node-cpu': '-2' }), /not a quantity/);
+    assert.throws(() => simulatorConfig(3, { ...ok, 'simulated-node-memory': '1KB' }), /not a quantity/);
+    const odd = simulatorConfig(3, { ...ok, 'simulated-node-cpu': '1.5', 'simulated-node-memory': '0.5Gi' });
+    assert.deepEqual([odd.shape.cpu, odd.shape.memory], ['1500m', '512Mi'], 'kept in canonical form');
     assert.throws(() => simulatorConfig(3, { ...ok, 'simulated-backoff-scale': '0' }), /above 0/);
     assert.throws(() => simulatorConfig(3, { ...ok, 'simulated-node-prefix': 'Sim_' }), /node name/);
     assert.throws(() => simulatorConfig(20_000, ok), /at most/);

@@ -4,8 +4,8 @@
  * kubelet computes it; limits the container leaves unset default to the node's
  * allocatable. Pure: quantities in, text out.
  */
+import { milliValueOf, unitValueOf } from '../../api/quantity/index.js';
 import type { KObject } from '../../registry/types.js';
-import { milliValue, value } from '../../scheduler/quantity.js';
 
 type Obj = Record<string, unknown>;
 
@@ -31,7 +31,7 @@ export function defaultedLimits(container: Obj, alloc: Allocatable): Obj {
   for (const name of DEFAULTED) {
     const set = limits[name];
     const fallback = alloc[name];
-    if ((set === undefined || set === null || value(set) === 0) && fallback !== undefined)
+    if ((set === undefined || set === null || unitValueOf(set) === 0) && fallback !== undefined)
       limits[name] = fallback;
   }
   for (const [k, v] of Object.entries(alloc)) {
@@ -69,11 +69,11 @@ export function resourceFieldValue(
       ? defaultedLimits(target, alloc)
       : ((((target['resources'] ?? {}) as Obj)['requests'] ?? {}) as Obj);
   const q = source[res] ?? '0';
-  const divisor = ref['divisor'] === undefined || value(ref['divisor']) === 0 ? '1' : ref['divisor'];
+  const divisor = ref['divisor'] === undefined || unitValueOf(ref['divisor']) === 0 ? '1' : ref['divisor'];
   if (res === 'cpu') {
-    const d = milliValue(divisor) || 1;
-    return String(Math.ceil(milliValue(q) / d));
+    const d = milliValueOf(divisor) || 1;
+    return String(Math.ceil(milliValueOf(q) / d));
   }
-  const d = value(divisor) || 1;
-  return String(Math.ceil(value(q) / d));
+  const d = unitValueOf(divisor) || 1;
+  return String(Math.ceil(unitValueOf(q) / d));
 }

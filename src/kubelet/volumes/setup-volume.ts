@@ -8,8 +8,8 @@
  */
 import { chmod, chown, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { unitValueOf } from '../../api/quantity/index.js';
 import type { KObject } from '../../registry/types.js';
-import { value } from '../../scheduler/quantity.js';
 import type { Obj, ObjectSource } from '../pods/deps.js';
 import { writeAtomic } from './atomic-writer.js';
 import { resolveClaim } from './claims.js';
@@ -96,7 +96,7 @@ export async function setUpVolume(
         const medium = source['medium'] ?? '';
         if (medium !== '' && medium !== 'Memory')
           throw new Error(`emptyDir medium ${String(medium)} is not supported`);
-        const size = source['sizeLimit'] !== undefined ? value(source['sizeLimit']) : undefined;
+        const size = source['sizeLimit'] !== undefined ? unitValueOf(source['sizeLimit']) : undefined;
         await volumeDir(dir, medium === 'Memory', size, signal);
         await ownVolumeDir(dir, fsGroup);
         return { hostPath: dir, readOnly: false };

@@ -1,6 +1,7 @@
 /**
  * Resource admission on create, after namespace lifecycle: ServiceAccount (pods get their
- * service account and API access volume, ./service-account.ts), LimitRanger (default requests
+ * service account and API access volume, ./service-account.ts; the account must exist when
+ * the registry requires it, and mirror pods may reference none, ./service-account-lookup.ts), LimitRanger (default requests
  * and limits of a pod's containers, then min/max/ratio checks of pods and claims) and
  * ResourceQuota (a create that would take a quota past its hard limits is refused with
  * 403 Forbidden; otherwise the charge is written to the quota's status.used before the
@@ -8,18 +9,26 @@
  * quotas from the registry's watch caches and writes quota status through the generic
  * store with compare-and-swap. Updates are not charged. A dry run checks without charging.
  */
+import { fromResourceList, type ResourceList, toResourceList } from '../../api/quantity/index.js';
 import { ApiError } from '../../apiserver/errors.js';
 import type { GenericStore } from '../generic/store.js';
 import { updateObject } from '../generic/write.js';
 import type { KObject, RequestContext, ResourceDef } from '../types.js';
 import { aggregate, applyPodDefaults, validateClaimLimits, validatePodLimits } from './limit-range.js';
-import { fromResourceList, type ResourceList, toResourceList } from './quantity.js';
 import { charge, podConstraintError, quotaCovers, tracks, usageOf } from './quota-usage.js';
 import { admitPodServiceAccount, serviceAccountOf } from './service-account.js';
+import {
+  findServiceAccount,
+  lookupError,
+  MIRROR_ANNOTATION,
+  mirrorPodProblem,
+} from './service-account-lookup.js';
 
 /** What admission needs from the registry: its stores. */
 export interface AdmissionStores {
   get(group: string, version: string, plural: string): GenericStore | undefined;
+  /** Refuse pods whose ServiceAccount does not exist (upstream always does). */
+  readonly requireServiceAccounts?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -60,11 +69,7 @@ export async function admitResources(
   if (op !== 'create' || !def.info.namespaced) return;
   const ns = obj.metadata?.namespace ?? '';
   const { group, plural } = def.info;
-  if (group === '' && plural === 'pods') {
-    const accounts = stores.get('', 'v1', 'serviceaccounts');
-    const account = accounts?.cache.objects.get(accounts.key(ns, serviceAccountOf(obj)));
-    admitPodServiceAccount(obj, account);
-  }
+  if (group === '' && plural === 'pods') await admitServiceAccount(stores, def, obj, ns);
   if (group === '' && (plural === 'pods' || plural === 'persistentvolumeclaims')) {
     const ranges = inNamespace(stores.get('', 'v1', 'limitranges'), ns);
     if (ranges.length > 0) {
@@ -74,6 +79,23 @@ export async function admitResources(
     }
   }
   await chargeQuotas(stores, def, obj, ns, ctx?.dryRun ?? false);
+}
+
+/** ServiceAccount admission: mirror pods are checked, others get their account (which must exist). */
+async function admitServiceAccount(stores: AdmissionStores, def: ResourceDef, obj: KObject, ns: string) {
+  if (obj.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined) {
+    const problem = mirrorPodProblem(obj);
+    if (problem) throw forbidden(def, obj, problem);
+    return;
+  }
+  const accounts = stores.get('', 'v1', 'serviceaccounts');
+  const name = serviceAccountOf(obj);
+  let account = accounts?.cache.objects.get(accounts.key(ns, name));
+  if (!account && accounts && stores.requireServiceAccounts) {
+    account = await findServiceAccount(accounts, ns, name);
+    if (!account) throw forbidden(def, obj, lookupError(ns, name));
+  }
+  admitPodServiceAccount(obj, account);
 }
 
 function statusLists(quota: KObject): { hard: ResourceList; used: ResourceList } {

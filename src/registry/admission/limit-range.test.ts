@@ -1,6 +1,7 @@
 /** LimitRanger: defaults with their annotation, and min/max/ratio checks with upstream's messages. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fromResourceList } from '../../api/quantity/index.js';
 import type { KObject } from '../types.js';
 import {
   aggregate,
@@ -10,7 +11,6 @@ import {
   validateClaimLimits,
   validatePodLimits,
 } from './limit-range.js';
-import { fromResourceList } from './quantity.js';
 
 const range = (...limits: Record<string, unknown>[]): KObject => ({ spec: { limits } });
 

@@ -5,8 +5,16 @@
  * (a max is the default limit, a default limit is the default request, a min is the
  * default request). Pure: works on the JSON objects it is handed.
  */
+import {
+  addLists,
+  compare,
+  formatQuantity,
+  milliValue,
+  type Quantity,
+  type ResourceList,
+  toResourceList,
+} from '../../api/quantity/index.js';
 import type { KObject } from '../types.js';
-import { formatQuantity, type Quantity, type ResourceList, toResourceList } from './quantity.js';
 
 type Obj = Record<string, unknown>;
 
@@ -121,9 +129,9 @@ function minCheck(
   lim?: Quantity,
 ): string | undefined {
   if (!req) return `minimum ${name} usage per ${type} is ${q(min)}.  No request is specified`;
-  if (req.milli < min.milli)
+  if (compare(req, min) < 0)
     return `minimum ${name} usage per ${type} is ${q(min)}, but request is ${q(req)}`;
-  if (lim && lim.milli < min.milli)
+  if (lim && compare(lim, min) < 0)
     return `minimum ${name} usage per ${type} is ${q(min)}, but limit is ${q(lim)}`;
   return undefined;
 }
@@ -136,8 +144,8 @@ function maxCheck(
   lim?: Quantity,
 ): string | undefined {
   if (!lim) return `maximum ${name} usage per ${type} is ${q(max)}.  No limit is specified`;
-  if (lim.milli > max.milli) return `maximum ${name} usage per ${type} is ${q(max)}, but limit is ${q(lim)}`;
-  if (req && req.milli > max.milli)
+  if (compare(lim, max) > 0) return `maximum ${name} usage per ${type} is ${q(max)}, but limit is ${q(lim)}`;
+  if (req && compare(req, max) > 0)
     return `maximum ${name} usage per ${type} is ${q(max)}, but request is ${q(req)}`;
   return undefined;
 }
@@ -150,12 +158,14 @@ function ratioCheck(
   lim?: Quantity,
 ): string | undefined {
   const r = q(ratio);
-  if (!req || req.milli === 0n)
+  const reqMilli = req ? milliValue(req) : 0n;
+  const limMilli = lim ? milliValue(lim) : 0n;
+  if (reqMilli === 0n)
     return `${name} max limit to request ratio per ${type} is ${r}, but no request is specified or request is 0`;
-  if (!lim || lim.milli === 0n)
+  if (limMilli === 0n)
     return `${name} max limit to request ratio per ${type} is ${r}, but no limit is specified or limit is 0`;
-  if (lim.milli * 1000n > ratio.milli * req.milli) {
-    const observed = (Number(lim.milli) / Number(req.milli)).toFixed(6);
+  if (limMilli * 1000n > milliValue(ratio) * reqMilli) {
+    const observed = (Number(limMilli) / Number(reqMilli)).toFixed(6);
     return `${name} max limit to request ratio per ${type} is ${r}, but provided ratio is ${observed}`;
   }
   return undefined;
@@ -186,13 +196,7 @@ function resourcesOf(c: Obj): { requests: ResourceList; limits: ResourceList } {
 }
 
 function sum(lists: ResourceList[]): ResourceList {
-  const out: ResourceList = new Map();
-  for (const l of lists)
-    for (const [k, v] of l) {
-      const cur = out.get(k);
-      out.set(k, cur ? { milli: cur.milli + v.milli, format: cur.format } : v);
-    }
-  return out;
+  return lists.reduce(addLists, new Map());
 }
 
 /** The LimitRange violations of a pod, in upstream's words (empty when it complies). */
@@ -233,7 +237,7 @@ export function validateClaimLimits(pvc: KObject, ranges: KObject[]): string[] {
         const max = item.max.get(k)!;
         const req = requests.get(k);
         if (!req) errs.push(`maximum ${k} usage per ${item.type} is ${q(max)}.  No request is specified`);
-        else if (req.milli > max.milli)
+        else if (compare(req, max) > 0)
           errs.push(`maximum ${k} usage per ${item.type} is ${q(max)}, but request is ${q(req)}`);
       }
     }

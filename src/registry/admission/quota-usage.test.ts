@@ -1,8 +1,8 @@
 /** Quota accounting: what objects charge, the must-specify rule, scopes, and the exceeded message. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fromResourceList, toResourceList } from '../../api/quantity/index.js';
 import type { KObject } from '../types.js';
-import { fromResourceList, toResourceList } from './quantity.js';
 import { charge, podCharged, podConstraintError, quotaCovers, tracks, usageOf } from './quota-usage.js';
 
 const pod = (containers: Record<string, unknown>[], extra: Record<string, unknown> = {}): KObject => ({

@@ -5,16 +5,18 @@
  * and the check of a charge against a quota's hard limits with upstream's messages.
  * Shared by the quota admission and the quota controller. Pure; the clock is a parameter.
  */
-import type { KObject } from '../types.js';
 import {
   add,
-  count,
+  addLists,
+  compare,
   prettyList,
   type Quantity,
+  quantityOf,
   type ResourceList,
   toResourceList,
   zero,
-} from './quantity.js';
+} from '../../api/quantity/index.js';
+import type { KObject } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -67,16 +69,7 @@ function maxList(a: ResourceList, b: ResourceList): ResourceList {
   const out: ResourceList = new Map(a);
   for (const [k, v] of b) {
     const cur = out.get(k);
-    if (!cur || v.milli > cur.milli) out.set(k, v);
-  }
-  return out;
-}
-
-function sumList(a: ResourceList, b: ResourceList): ResourceList {
-  const out: ResourceList = new Map(a);
-  for (const [k, v] of b) {
-    const cur = out.get(k);
-    out.set(k, cur ? add(cur, v) : v);
+    if (!cur || compare(v, cur) > 0) out.set(k, v);
   }
   return out;
 }
@@ -88,8 +81,8 @@ export function podResources(pod: KObject): { requests: ResourceList; limits: Re
   let limits: ResourceList = new Map();
   for (const c of containers(spec, 'containers')) {
     const r = containerResources(c);
-    requests = sumList(requests, r.requests);
-    limits = sumList(limits, r.limits);
+    requests = addLists(requests, r.requests);
+    limits = addLists(limits, r.limits);
   }
   for (const c of containers(spec, 'initContainers')) {
     const r = containerResources(c);
@@ -98,8 +91,8 @@ export function podResources(pod: KObject): { requests: ResourceList; limits: Re
   }
   const overhead = toResourceList(spec?.['overhead']);
   if (overhead.size > 0) {
-    requests = sumList(requests, overhead);
-    limits = sumList(limits, overhead);
+    requests = addLists(requests, overhead);
+    limits = addLists(limits, overhead);
   }
   return { requests, limits };
 }
@@ -107,8 +100,8 @@ export function podResources(pod: KObject): { requests: ResourceList; limits: Re
 function podUsage(pod: KObject, now: number): ResourceList {
   const out: ResourceList = new Map();
   if (!podCharged(pod, now)) return out;
-  out.set('pods', count(1));
-  out.set('count/pods', count(1));
+  out.set('pods', quantityOf(1));
+  out.set('count/pods', quantityOf(1));
   const { requests, limits } = podResources(pod);
   for (const [k, v] of requests) {
     if (COMPUTE.includes(k)) out.set(k, v);
@@ -130,24 +123,24 @@ function serviceUsage(svc: KObject): ResourceList {
           : ports.length
         : 0;
   return new Map([
-    ['services', count(1)],
-    ['count/services', count(1)],
-    ['services.loadbalancers', count(spec['type'] === 'LoadBalancer' ? 1 : 0)],
-    ['services.nodeports', count(nodePorts)],
+    ['services', quantityOf(1)],
+    ['count/services', quantityOf(1)],
+    ['services.loadbalancers', quantityOf(spec['type'] === 'LoadBalancer' ? 1 : 0)],
+    ['services.nodeports', quantityOf(nodePorts)],
   ]);
 }
 
 function claimUsage(pvc: KObject): ResourceList {
   const out: ResourceList = new Map([
-    ['persistentvolumeclaims', count(1)],
-    ['count/persistentvolumeclaims', count(1)],
+    ['persistentvolumeclaims', quantityOf(1)],
+    ['count/persistentvolumeclaims', quantityOf(1)],
   ]);
   const spec = (pvc['spec'] ?? {}) as Obj;
   const requested = toResourceList((spec['resources'] as Obj | undefined)?.['requests']).get('storage');
   const allocated = toResourceList((pvc['status'] as Obj | undefined)?.['allocatedResources']).get('storage');
   const storage: Quantity | undefined =
     requested && allocated
-      ? allocated.milli > requested.milli
+      ? compare(allocated, requested) > 0
         ? allocated
         : requested
       : (requested ?? allocated);
@@ -167,12 +160,12 @@ export function usageOf(plural: string, group: string, obj: KObject, now: number
     const legacy = LEGACY_COUNTS[plural];
     if (legacy) {
       return new Map([
-        [legacy, count(1)],
-        [countName(plural, group), count(1)],
+        [legacy, quantityOf(1)],
+        [countName(plural, group), quantityOf(1)],
       ]);
     }
   }
-  return new Map([[countName(plural, group), count(1)]]);
+  return new Map([[countName(plural, group), quantityOf(1)]]);
 }
 
 /** Resource names a quota can track for objects of `plural`/`group` (to know what to recount). */
@@ -262,7 +255,7 @@ export function charge(
   for (const [k, v] of requested) {
     const total = add(used.get(k) ?? zero(v.format), v);
     next.set(k, total);
-    if (total.milli > hard.get(k)!.milli) exceeded.push(k);
+    if (compare(total, hard.get(k)!) > 0) exceeded.push(k);
   }
   if (exceeded.length === 0) return { used: next };
   const pick = (l: ResourceList) => new Map(exceeded.filter((k) => l.has(k)).map((k) => [k, l.get(k)!]));

@@ -1,6 +1,6 @@
 /**
- * Pods: defaults, the Pending status a new pod starts with (with its QoS class),
- * validation of containers, the narrow set of spec fields an update may change, and
+ * Pods: the decoding check of quantities, defaults, the Pending status a new pod starts
+ * with (with its QoS class), validation of containers and their resources, the narrow set of spec fields an update may change, and
  * graceful deletion of pods that are on a node.
  */
 
@@ -12,6 +12,8 @@ import type { KObject, ResourceDef } from '../../types.js';
 import { validateContainers } from './containers.js';
 import { defaultPodSpec } from './pod-defaults.js';
 import { POD_PRINTER } from './pod-printer.js';
+import { checkQuantities } from './quantity-fields.js';
+import { validatePodSpecResources } from './resource-validation.js';
 
 type Obj = Record<string, unknown>;
 
@@ -42,7 +44,7 @@ function validatePod(obj: KObject): FieldError[] {
   const spec = obj['spec'];
   if (typeof spec !== 'object' || spec === null)
     return [{ type: 'FieldValueRequired', field: 'spec', detail: '' }];
-  return validateContainers(spec as Obj, 'spec');
+  return [...validateContainers(spec as Obj, 'spec'), ...validatePodSpecResources(spec as Obj, 'spec')];
 }
 
 /** Fields of a pod's spec an update may change (upstream's list, in its order). */
@@ -96,7 +98,10 @@ export function addDefaultTolerations(spec: Obj | undefined): void {
 
 export function podsDef(): ResourceDef {
   return specStatus(findResource('', 'v1', 'pods')!, {
-    defaults: (obj) => defaultPodSpec(obj['spec']),
+    defaults: (obj) => {
+      checkQuantities('Pod', 'v1', obj);
+      defaultPodSpec(obj['spec']);
+    },
     prepareForCreate: (obj) => addDefaultTolerations(obj['spec'] as Obj | undefined),
     initialStatus: (obj) => ({ phase: 'Pending', qosClass: qosClass(obj['spec'] as Obj) }),
     validate: validatePod,

@@ -1,13 +1,20 @@
 /**
  * Core resources whose rules are small: ConfigMaps, Secrets, ServiceAccounts, Endpoints,
  * Events (kept for one hour), Nodes (status may be set on create), PersistentVolumes and
- * claims, and the rest with their kubectl columns.
+ * claims, and the rest with their kubectl columns. Claims, quotas and LimitRanges have
+ * their quantities checked (./quantity-fields.ts, ./resource-validation.ts).
  */
 import { findResource } from '../../../api/resources.js';
 import { age } from '../../printers/age.js';
 import { col, field, printer } from '../../printers/columns.js';
 import { plain, specStatus } from '../../strategies/generic.js';
 import type { KObject, Printer, ResourceDef } from '../../types.js';
+import { checkQuantities } from './quantity-fields.js';
+import {
+  validateClaimResources,
+  validateLimitRangeResources,
+  validateQuotaResources,
+} from './resource-validation.js';
 
 type Obj = Record<string, unknown>;
 const core = (plural: string) => findResource('', 'v1', plural)!;
@@ -150,9 +157,15 @@ export function simpleCoreDefs(): ResourceDef[] {
       ]),
     }),
     plain(core('events'), { ttlSeconds: () => 3600, allowCreateOnUpdate: true, printer: EVENT_PRINTER }),
-    plain(core('podtemplates')),
-    plain(core('limitranges')),
-    specStatus(core('resourcequotas')),
+    plain(core('podtemplates'), { defaults: (o) => checkQuantities('PodTemplate', 'v1', o) }),
+    plain(core('limitranges'), {
+      defaults: (o) => checkQuantities('LimitRange', 'v1', o),
+      validate: validateLimitRangeResources,
+    }),
+    specStatus(core('resourcequotas'), {
+      defaults: (o) => checkQuantities('ResourceQuota', 'v1', o),
+      validate: validateQuotaResources,
+    }),
     specStatus(core('nodes'), {
       statusOnCreate: true,
       allowUnconditionalUpdate: true,
@@ -173,6 +186,8 @@ export function simpleCoreDefs(): ResourceDef[] {
       ]),
     }),
     specStatus(core('persistentvolumeclaims'), {
+      defaults: (o) => checkQuantities('PersistentVolumeClaim', 'v1', o),
+      validate: validateClaimResources,
       initialStatus: () => ({ phase: 'Pending' }),
       printer: printer([
         { column: col('Status', 'string', 'Phase'), cell: (o) => str(field(o, 'status.phase'), '') },
