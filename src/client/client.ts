@@ -124,13 +124,21 @@ export class ResourceClient {
     });
   }
 
-  /** Watch events until the server ends the stream or `signal` aborts. */
+  /**
+   * Watch events until the server ends the stream or `signal` aborts. Through the
+   * in-process transport the objects are the watch cache's own, deeply frozen: copy before
+   * changing (as every object an informer hands out must be treated).
+   */
   async *watch(
     namespace: string | undefined,
     opts: ListOptions & { allowWatchBookmarks?: boolean; timeoutSeconds?: number },
     signal: AbortSignal,
   ): AsyncGenerator<WatchEvent> {
     const path = this.path(namespace) + query({ ...opts, watch: 1 });
+    if (this.t.watch) {
+      yield* this.t.watch(path, signal) as AsyncIterable<WatchEvent>;
+      return;
+    }
     for await (const line of this.t.stream(path, signal)) yield JSON.parse(line) as WatchEvent;
   }
 }

@@ -30,6 +30,8 @@ function lent(inf: Informer, scope: AbortSignal | undefined): Informer {
   });
 }
 
+export type Selectors = Pick<InformerOptions, 'fieldSelector' | 'labelSelector'>;
+
 export class InformerFactory {
   private readonly informers = new Map<string, Informer>();
   private signal: AbortSignal | undefined;
@@ -40,14 +42,22 @@ export class InformerFactory {
     private readonly opts: FactoryOptions = {},
   ) {}
 
-  /** The shared informer of `group/version/plural` (cluster-wide, no selectors). */
-  informer(group: string, version: string, plural: string): Informer {
-    const key = `${group}/${version}/${plural}`;
+  /**
+   * The shared informer of `group/version/plural`, cluster-wide; with selectors, the one
+   * informer of that resource with exactly those selectors (a component that needs a few
+   * objects of a busy resource should not decode every event of it).
+   */
+  informer(group: string, version: string, plural: string, selectors: Selectors = {}): Informer {
+    const { fieldSelector, labelSelector } = selectors;
+    const key = `${group}/${version}/${plural}?${fieldSelector ?? ''}&${labelSelector ?? ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
-      const own = this.opts.borrowed?.find(
-        (b) => b.client.group === group && b.client.version === version && b.client.plural === plural,
-      );
+      const own =
+        fieldSelector === undefined && labelSelector === undefined
+          ? this.opts.borrowed?.find(
+              (b) => b.client.group === group && b.client.version === version && b.client.plural === plural,
+            )
+          : undefined;
       if (own) {
         inf = lent(own, this.opts.scope);
         this.informers.set(key, inf);
@@ -55,6 +65,8 @@ export class InformerFactory {
       }
       inf = new Informer(this.client.resource(group, version, plural), {
         ...(this.opts.transform ? { transform: this.opts.transform } : {}),
+        ...(fieldSelector !== undefined ? { fieldSelector } : {}),
+        ...(labelSelector !== undefined ? { labelSelector } : {}),
         log: this.log,
       });
       this.informers.set(key, inf);

@@ -7,8 +7,12 @@
  * timeout, not a client one. A throwing handler is logged, never fatal. An optional
  * transform trims each object before it is cached or handed out (as upstream informers
  * drop managedFields), so a process that caches many objects keeps only what it reads.
+ * Every object it caches and hands out is deeply frozen: informer objects are shared
+ * (through the in-process transport, with the API server's watch cache), so a component
+ * that wants to change one copies it first, and one that forgets fails loudly.
  */
 import type { KObject } from '../registry/types.js';
+import { deepFreeze } from '../util/deep-freeze.js';
 import { Backoff, sleep } from './backoff.js';
 import { Cache, type IndexFunc, keyOf } from './cache.js';
 import type { ResourceClient } from './client.js';
@@ -31,8 +35,9 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   /**
    * Applied to every object received (listed or watched, deletes included) before it is
-   * cached and handed to handlers. It owns the object (a fresh decode) and may change it or
-   * return another; it must keep metadata.name, namespace and resourceVersion. Default: none.
+   * cached and handed to handlers. The object may be shared (the in-process watch hands
+   * out the watch cache's frozen objects): a transform that changes anything returns a
+   * copy. It must keep metadata.name, namespace and resourceVersion. Default: none.
    */
   transform?: (obj: KObject) => KObject;
 }
@@ -41,10 +46,8 @@ export interface InformerOptions {
 export function dropManagedFields(obj: KObject): KObject {
   const meta = obj.metadata;
   if (meta?.managedFields === undefined) return obj;
-  // A fresh metadata object rather than `delete`, which would leave it in slow dictionary mode.
   const { managedFields: _, ...rest } = meta;
-  obj.metadata = rest;
-  return obj;
+  return { ...obj, metadata: rest };
 }
 
 export class Informer {
@@ -141,7 +144,7 @@ export class Informer {
         ...(cont ? { continue: cont } : {}),
       });
       const t = this.opts.transform;
-      for (const item of page.items) items.push(t ? t(item) : item);
+      for (const item of page.items) items.push(deepFreeze(t ? t(item) : item));
       rv = page.metadata.resourceVersion;
       cont = page.metadata.continue;
     } while (cont);
@@ -186,7 +189,7 @@ export class Informer {
         const code = (obj as { code?: number }).code ?? 500;
         throw new ApiStatusError(code, obj as { reason?: string; message?: string });
       }
-      const obj = t && ev.type !== 'BOOKMARK' ? t(ev.object) : ev.object;
+      const obj = deepFreeze(t && ev.type !== 'BOOKMARK' ? t(ev.object) : ev.object);
       const rv = obj.metadata?.resourceVersion;
       if (ev.type === 'BOOKMARK') {
         if (rv) this.rv = rv;

@@ -13,6 +13,19 @@ import { type HttpResponse, lines, type RequestOptions, type Transport } from '.
 /** The key under which an in-process request carries its user (unreachable from a socket). */
 export const IN_PROCESS_USER = Symbol('k8ts.inProcessUser');
 
+/**
+ * The key under which an in-process watch response takes events as objects: the handler
+ * calls it instead of writing JSON lines, handing over the watch cache's (frozen) objects.
+ */
+export const IN_PROCESS_EVENTS = Symbol('k8ts.inProcessEvents');
+
+export type EventSink = (type: string, object: unknown) => void;
+
+/** The object sink of an in-process watch response, if `res` is one. */
+export function eventSink(res: unknown): EventSink | undefined {
+  return (res as Record<symbol, EventSink | undefined>)[IN_PROCESS_EVENTS];
+}
+
 export type Handler = (req: never, res: never) => Promise<void>;
 
 class SyntheticResponse extends EventEmitter {
@@ -85,7 +98,7 @@ export class InProcessTransport implements Transport {
     private readonly user: UserInfo,
   ) {}
 
-  private dispatch(method: string, path: string, opts: RequestOptions): SyntheticResponse {
+  private dispatch(method: string, path: string, opts: RequestOptions, sink?: EventSink): SyntheticResponse {
     const body =
       opts.body === undefined ? [] : [typeof opts.body === 'string' ? Buffer.from(opts.body) : opts.body];
     const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
@@ -102,6 +115,7 @@ export class InProcessTransport implements Transport {
       [IN_PROCESS_USER]: this.user,
     });
     const res = new SyntheticResponse();
+    if (sink) Object.assign(res, { [IN_PROCESS_EVENTS]: sink });
     void this.handler(req as never, res as never);
     return res;
   }
@@ -141,6 +155,57 @@ export class InProcessTransport implements Transport {
         throw statusFrom(res.statusCode, Buffer.concat([...queue, ...res.chunks]));
       }
       yield* lines(chunks());
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      res.abort();
+    }
+  }
+
+  /**
+   * A watch whose events are the watch cache's objects themselves (frozen, shared): no
+   * JSON text is made or parsed. Lines the handler writes instead (an early ERROR event)
+   * are parsed and delivered in order.
+   */
+  async *watch(path: string, signal: AbortSignal): AsyncGenerator<{ type: string; object: unknown }> {
+    const events: { type: string; object: unknown }[] = [];
+    let wake: (() => void) | undefined;
+    const push = (type: string, object: unknown) => {
+      events.push({ type, object });
+      wake?.();
+    };
+    const res = this.dispatch('GET', path, { signal }, push);
+    let partial = '';
+    const take = (c: Buffer) => {
+      partial += c.toString('utf8');
+      for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
+        const line = partial.slice(0, i);
+        partial = partial.slice(i + 1);
+        if (line.trim()) {
+          const ev = JSON.parse(line) as { type: string; object: unknown };
+          push(ev.type, ev.object);
+        }
+      }
+    };
+    const onAbort = () => res.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void res.done.then(() => wake?.());
+    try {
+      // Wait for the status line.
+      while (!res.headersSent && !res.writableEnded) await new Promise<void>((r) => setImmediate(r));
+      if (res.statusCode !== 200) {
+        await res.done;
+        throw statusFrom(res.statusCode, Buffer.concat(res.chunks));
+      }
+      for (const c of res.chunks.splice(0)) take(c);
+      res.onChunk = take;
+      for (;;) {
+        while (events.length > 0) yield events.shift()!;
+        if (res.writableEnded || signal.aborted) return;
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        wake = undefined;
+      }
     } finally {
       signal.removeEventListener('abort', onAbort);
       res.abort();

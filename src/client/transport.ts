@@ -24,6 +24,12 @@ export interface Transport {
    * ends the stream or `signal` aborts. A non-200 answer throws its Status as ApiStatusError.
    */
   stream(path: string, signal: AbortSignal): AsyncIterable<string>;
+  /**
+   * A watch whose events arrive as objects, not text (the in-process transport: the watch
+   * cache's own immutable objects, shared with every other reader). Without it, clients
+   * parse the lines of `stream`.
+   */
+  watch?(path: string, signal: AbortSignal): AsyncIterable<{ type: string; object: unknown }>;
   close(): void;
 }
 

@@ -5,6 +5,7 @@
  * when the resourceVersion is too old).
  */
 
+import { eventSink } from '../../client/inprocess.js';
 import { TooOldError } from '../../registry/cache/resource-cache.js';
 import { Errors } from '../errors.js';
 import { wantsTable } from '../http/negotiate.js';
@@ -47,6 +48,7 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
     const asTable = wantsTable(req.headers.accept);
     const include = asTable ? includeObjectParam(query) : 'Object';
     const bookmarks = query.get('allowWatchBookmarks') === 'true';
+    const sink = eventSink(res);
     try {
       watcher = await store.watch(
         info.namespace,
@@ -94,6 +96,11 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
             { resourceVersion: String(ev.revision) },
             Date.now(),
           );
+        }
+        if (sink && !asTable) {
+          // In-process: the object itself (frozen, shared), no text.
+          sink(ev.type, object);
+          continue;
         }
         // The plain JSON form of a cached object is shared by every watcher.
         const shared = ev.type !== 'BOOKMARK' && !asTable && !store.def.codec;

@@ -26,7 +26,9 @@ let jobs: ResourceClient;
 let events: ResourceClient;
 let controller: CronJobController;
 
+/** Creates a CronJob with the clock at the real time: its first sync may come before any tick. */
 async function createCronJob(name: string, spec: Obj): Promise<KObject> {
+  clock.now = Date.now();
   return cronjobs.create('default', {
     apiVersion: 'batch/v1',
     kind: 'CronJob',

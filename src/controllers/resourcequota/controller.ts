@@ -5,8 +5,9 @@
  * quota's spec changes, when objects are deleted or change what they use (a pod that
  * finishes gives its usage back), and every five minutes. It does not recount on creates:
  * admission has charged them already, and a count from a cache that has not seen an
- * admitted create yet would hand out the same room twice. `count/<resource>.<group>`
- * resources get an informer the first time a quota names them.
+ * admitted create yet would hand out the same room twice. A resource gets an informer
+ * the first time a quota names something of it (`pods`, `requests.cpu`,
+ * `count/<resource>.<group>`...): a cluster without quotas decodes no events for them.
  */
 import {
   add,
@@ -29,7 +30,7 @@ type Obj = Record<string, unknown>;
 
 const RESYNC_MS = 5 * 60_000;
 const UNSYNCED_RECHECK_MS = 200;
-const CORE = [
+const CORE: readonly ResourceInfo[] = [
   'pods',
   'services',
   'configmaps',
@@ -37,7 +38,11 @@ const CORE = [
   'persistentvolumeclaims',
   'replicationcontrollers',
   'resourcequotas',
-];
+].map((plural) => {
+  const info = RESOURCES.find((r) => r.group === '' && r.plural === plural);
+  if (!info) throw new Error(`resourcequota: unknown core resource ${plural}`);
+  return info;
+});
 
 interface Counted {
   info: ResourceInfo;
@@ -74,7 +79,6 @@ export class ResourceQuotaController extends QueueController {
           this.enqueue(q);
       },
     });
-    for (const plural of CORE) this.count(RESOURCES.find((r) => r.group === '' && r.plural === plural)!);
   }
 
   /** Watches a resource whose objects quotas count (once). */
@@ -117,7 +121,7 @@ export class ResourceQuotaController extends QueueController {
       used.set(name, zero(hard.get(name)!.format));
       const counted = countedResource(name);
       if (counted) sources.add(this.count(counted));
-      for (const c of this.counted.values()) if (tracks(name, c.info.plural, c.info.group)) sources.add(c);
+      for (const info of CORE) if (tracks(name, info.plural, info.group)) sources.add(this.count(info));
     }
     if ([...sources].some((c) => !c.informer.hasSynced)) {
       this.queue.addAfter(key, UNSYNCED_RECHECK_MS);

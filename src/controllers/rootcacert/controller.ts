@@ -23,7 +23,10 @@ export class RootCaCertPublisher extends QueueController {
   ) {
     super(ctx, 1);
     this.namespaces = ctx.informers.informer('', 'v1', 'namespaces');
-    this.configMaps = ctx.informers.informer('', 'v1', 'configmaps');
+    // Only its own ConfigMaps: every other ConfigMap write would be decoded for nothing.
+    this.configMaps = ctx.informers.informer('', 'v1', 'configmaps', {
+      fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}`,
+    });
     const nsOf = (o: KObject) => o.metadata?.name ?? '';
     this.namespaces.addHandler({
       onAdd: (ns) => this.enqueue(nsOf(ns)),

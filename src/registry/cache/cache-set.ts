@@ -7,6 +7,7 @@
  */
 
 import type { Store, WatchEvent } from '../../storage/types.js';
+import { deepFreeze } from '../../util/deep-freeze.js';
 import { sleep } from '../../util/sleep.js';
 import { decode } from '../generic/meta.js';
 import { type CacheEvent, ResourceCache } from './resource-cache.js';
@@ -127,7 +128,7 @@ export class CacheSet {
           m = new Map();
           byPrefix.set(p, m);
         }
-        m.set(kv.key, decode(kv.value, kv.modRevision));
+        m.set(kv.key, deepFreeze(decode(kv.value, kv.modRevision)));
       }
       cont = page.continue;
     } while (cont);
@@ -142,11 +143,15 @@ export class CacheSet {
     const cache = this.cache(resourcePrefixOf(ev.key));
     let ce: CacheEvent;
     if (ev.type === 'delete') {
-      const prev = decode(ev.prevKv!.value, ev.prevKv!.modRevision);
-      const gone = decode(ev.prevKv!.value, ev.revision);
+      const prev = deepFreeze(decode(ev.prevKv!.value, ev.prevKv!.modRevision));
+      // The object as it was, at the revision of its deletion (sharing all but the top levels).
+      const gone = deepFreeze({
+        ...prev,
+        metadata: { ...prev.metadata, resourceVersion: String(ev.revision) },
+      });
       ce = { type: 'DELETED', object: gone, prev, revision: ev.revision };
     } else {
-      const object = decode(ev.kv!.value, ev.revision);
+      const object = deepFreeze(decode(ev.kv!.value, ev.revision));
       ce =
         ev.type === 'create'
           ? { type: 'ADDED', object, revision: ev.revision }

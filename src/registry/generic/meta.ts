@@ -14,9 +14,18 @@ export function randomSuffix(): string {
   return s;
 }
 
+/** The last second formatted (every write of a busy second asks for the same text). */
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** RFC 3339 with second precision, as metav1.Time serialises. */
 export function timestamp(ms: number = Date.now()): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 export function meta(obj: KObject): ObjectMeta {

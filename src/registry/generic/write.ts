@@ -54,8 +54,9 @@ export async function createObject(
   const st = s.strategy;
   st.defaults?.(obj);
   st.prepareForCreate?.(obj);
-  await s.env.admit?.('create', s.def, obj, undefined, ctx);
+  // As kube-apiserver: the writer owns what it sent, not what mutating admission adds.
   if (!opts.managedFieldsSet) trackManagedFields(s, ctx, undefined, obj, '');
+  await s.env.admit?.('create', s.def, obj, undefined, ctx);
   const finish = await s.env.begin?.('create', s.def, obj, undefined, '');
   let written: number | undefined;
   try {
@@ -116,7 +117,8 @@ export async function updateObject(
   for (let attempt = 0; ; attempt++) {
     const cur = await getOrUndefined(s, key, name);
     const old = cur && decode(cur.value, cur.modRevision);
-    const obj = await req.apply(old && structuredClone(old));
+    // A second decode of the same bytes is cheaper than a structured clone of the first.
+    const obj = await req.apply(cur && decode(cur.value, cur.modRevision));
     let m = meta(obj);
     if (!old) {
       if (!req.createIfMissing) s.notFound(name);
@@ -151,8 +153,8 @@ export async function updateObject(
     st.prepareForUpdate?.(obj, old);
     // A hook may have replaced the metadata object (a status update takes the stored one).
     m = meta(obj);
-    await s.env.admit?.('update', s.def, obj, old, ctx);
     if (!req.managedFieldsSet) trackManagedFields(s, ctx, old, obj, req.subresource);
+    await s.env.admit?.('update', s.def, obj, old, ctx);
     const finish = await s.env.begin?.('update', s.def, obj, old, req.subresource);
     let written: number | undefined;
     try {
@@ -295,7 +297,7 @@ export async function deleteObject(
       }
     }
     // Mark for deletion: finalizers or a grace period keep the object for now.
-    const marked = structuredClone(obj);
+    const marked = decode(cur.value, cur.modRevision);
     const mm = meta(marked);
     if (!mm.deletionTimestamp || (mm.deletionGracePeriodSeconds ?? 0) > grace) {
       mm.deletionTimestamp = timestamp(s.env.now() + grace * 1000);
