@@ -13,6 +13,8 @@ import { plain, specStatus } from '../../strategies/generic.js';
 import type { KObject, ResourceDef } from '../../types.js';
 import { validateContainers } from '../core/containers.js';
 import { defaultTemplate } from '../core/pod-defaults.js';
+import { checkPodSpecQuantities } from '../core/quantity-fields.js';
+import { validatePodSpecResources } from '../core/resource-validation.js';
 
 type Obj = Record<string, unknown>;
 type Cell = { column: ReturnType<typeof col>; cell: (o: KObject) => unknown };
@@ -55,7 +57,10 @@ function validateSelector(o: KObject): FieldError[] {
   }
   const tspec = field(o, 'spec.template.spec');
   if (tspec && typeof tspec === 'object')
-    errs.push(...validateContainers(tspec as Obj, 'spec.template.spec'));
+    errs.push(
+      ...validateContainers(tspec as Obj, 'spec.template.spec'),
+      ...validatePodSpecResources(tspec as Obj, 'spec.template.spec'),
+    );
   else errs.push({ type: 'FieldValueRequired', field: 'spec.template.spec.containers', detail: '' });
   const replicas = field(o, 'spec.replicas');
   if (replicas !== undefined && (typeof replicas !== 'number' || replicas < 0)) {
@@ -114,6 +119,7 @@ function workload(
       const s = spec(o);
       defaults(s);
       defaultTemplate(s['template']);
+      checkPodSpecQuantities(info.kind, info.version, (s['template'] as Obj | undefined)?.['spec']);
     },
     validate: validateSelector,
     validateUpdate: selectorImmutable,

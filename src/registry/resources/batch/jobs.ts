@@ -12,6 +12,8 @@ import { specStatus } from '../../strategies/generic.js';
 import type { KObject, ResourceDef } from '../../types.js';
 import { validateContainers } from '../core/containers.js';
 import { defaultTemplate } from '../core/pod-defaults.js';
+import { checkPodSpecQuantities } from '../core/quantity-fields.js';
+import { validatePodSpecResources } from '../core/resource-validation.js';
 import { validateCronJob } from './cronjob-validation.js';
 
 type Obj = Record<string, unknown>;
@@ -33,7 +35,10 @@ function validateJobTemplate(s: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const tspec = field(s, 'template.spec') as Obj | undefined;
   if (!tspec) return [{ type: 'FieldValueRequired', field: `${path}.template.spec`, detail: '' }];
-  errs.push(...validateContainers(tspec, `${path}.template.spec`));
+  errs.push(
+    ...validateContainers(tspec, `${path}.template.spec`),
+    ...validatePodSpecResources(tspec, `${path}.template.spec`),
+  );
   const rp = tspec['restartPolicy'];
   if (rp !== 'OnFailure' && rp !== 'Never') {
     errs.push({
@@ -70,6 +75,7 @@ export function jobDefs(): ResourceDef[] {
       const s = (o['spec'] ?? {}) as Obj;
       o['spec'] = s;
       defaultJobSpec(s);
+      checkPodSpecQuantities('Job', 'v1', field(s, 'template.spec'));
     },
     prepareForCreate(o) {
       const s = o['spec'] as Obj;
@@ -112,6 +118,7 @@ export function jobDefs(): ResourceDef[] {
       const js = (jt['spec'] ?? {}) as Obj;
       jt['spec'] = js;
       defaultJobSpec(js);
+      checkPodSpecQuantities('CronJob', 'v1', field(js, 'template.spec'));
     },
     validate: (o) => {
       const errs = validateCronJob(o);

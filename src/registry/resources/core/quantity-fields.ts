@@ -79,3 +79,11 @@ export function checkQuantities(kind: string, version: string, o: KObject): void
     if (why) throw Errors.badRequest(decodeErrorMessage(kind, version, why));
   }
 }
+
+/** Throws upstream's 400 decoding error when a quantity of a (template's) pod spec does not parse. */
+export function checkPodSpecQuantities(kind: string, version: string, spec: unknown): void {
+  for (const v of podSpecQuantities(spec)) {
+    const why = quantitySyntaxError(v);
+    if (why) throw Errors.badRequest(decodeErrorMessage(kind, version, why));
+  }
+}
