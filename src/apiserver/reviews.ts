@@ -3,7 +3,8 @@
  * SelfSubjectAccessReview (`kubectl auth can-i`), SubjectAccessReview and
  * LocalSubjectAccessReview (the same question about another user), and
  * SelfSubjectRulesReview (`kubectl auth can-i --list`). Every answer comes from the
- * authorizer that guards requests; rules reviews list what RBAC grants.
+ * authorizer that guards requests; rules reviews list what RBAC grants. TokenReview
+ * answers from the authenticator of requests (service account tokens, static tokens).
  */
 
 import { findResource } from '../api/resources.js';
@@ -12,6 +13,7 @@ import { throwIfInvalid } from '../registry/generic/invalid.js';
 import { timestamp } from '../registry/generic/meta.js';
 import type { UserInfo } from '../registry/types.js';
 import type { Attributes } from './auth/attributes.js';
+import type { Authenticator } from './auth/authenticate.js';
 import type { Authorizer } from './auth/authorize.js';
 import { Errors } from './errors.js';
 import { asObject, bodyFormat, parseText, readBody } from './http/body.js';
@@ -26,6 +28,7 @@ type Obj = Record<string, unknown>;
 export interface ReviewDeps {
   authorizer: Authorizer;
   rbac: RbacAuthorizer;
+  authn: Authenticator;
 }
 
 async function decodeReview(req: Req): Promise<Obj> {
@@ -163,5 +166,28 @@ export async function review(
       },
     };
   }
+  if (resource === 'tokenreviews') return tokenReview(deps.authn, await decodeReview(req), apiVersion);
   throw Errors.pathNotFound();
+}
+
+/** TokenReview: whether spec.token authenticates, as whom and for which audiences. */
+function tokenReview(authn: Authenticator, body: Obj, apiVersion: string): Obj {
+  const spec = asObject(body['spec'] ?? {});
+  const token = str(spec, 'token');
+  if (!token) throw Errors.badRequest('token is required for TokenReview in authentication');
+  const wanted = Array.isArray(spec['audiences']) ? (spec['audiences'] as unknown[]).map(String) : [];
+  const r = authn.reviewToken(token, wanted);
+  const status: Obj = r.authenticated
+    ? {
+        authenticated: true,
+        user: {
+          username: r.user.name,
+          ...(r.user.uid ? { uid: r.user.uid } : {}),
+          groups: r.user.groups,
+          ...(Object.keys(r.extra).length > 0 ? { extra: r.extra } : {}),
+        },
+        audiences: r.audiences,
+      }
+    : { user: {}, ...(r.error ? { error: r.error } : {}) };
+  return { kind: 'TokenReview', apiVersion, metadata: { creationTimestamp: null }, spec, status };
 }

@@ -168,7 +168,7 @@ export function createRouter(deps: RouterDeps) {
       if (info.verb !== 'create')
         throw Errors.methodNotSupported({ group: info.group, resource: info.resource }, info.verb);
       const reviewed = await review(
-        { authorizer: authz, rbac: rbac.authorizer },
+        { authorizer: authz, rbac: rbac.authorizer, authn: deps.authn },
         req,
         user,
         info.group,

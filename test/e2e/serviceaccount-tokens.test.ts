@@ -2,7 +2,8 @@
  * Service account tokens through a real server and the real kubectl: TokenRequest errors
  * as Status objects, `kubectl create token`, `kubectl auth whoami --token`, tokens bound
  * to a pod dying with the pod, tokens of a deleted ServiceAccount refused, and the
- * kube-api-access volume and kube-root-ca.crt ConfigMap on new pods and namespaces.
+ * kube-api-access volume and kube-root-ca.crt ConfigMap on new pods and namespaces, and
+ * TokenReviews answered for service account tokens and their audiences.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -114,6 +115,40 @@ describe('service account tokens', { skip: hasKubectl() ? false : 'kubectl 1.32 
     const refused = await kubectl(['auth', 'whoami', '--token', audience.stdout.trim()]);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /Unauthorized|must be logged in/);
+  });
+
+  it('answers TokenReviews created with kubectl: who a token is, for which audiences', async () => {
+    const review = async (spec: Record<string, unknown>) => {
+      // kubectl validates kinds without a PATCH operation against OpenAPI v2, which is not served.
+      const r = await kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], {
+        input: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec }),
+      });
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { status: Record<string, unknown> }).status;
+    };
+    const token = (await kubectl(['create', 'token', 'default'])).stdout.trim();
+    const ok = await review({ token });
+    assert.equal(ok['authenticated'], true);
+    const user = ok['user'] as Record<string, unknown>;
+    assert.equal(user['username'], 'system:serviceaccount:default:default');
+    assert.ok((user['groups'] as string[]).includes('system:serviceaccounts:default'));
+    assert.equal(typeof user['uid'], 'string');
+    assert.deepEqual(ok['audiences'], ['https://kubernetes.default.svc.cluster.local']);
+    const vault = (await kubectl(['create', 'token', 'default', '--audience', 'vault'])).stdout.trim();
+    const forVault = await review({ token: vault, audiences: ['vault', 'other'] });
+    assert.equal(forVault['authenticated'], true);
+    assert.deepEqual(forVault['audiences'], ['vault']);
+    const wrongAudience = await review({ token: vault });
+    assert.notEqual(wrongAudience['authenticated'], true);
+    assert.match(String(wrongAudience['error']), /audiences/);
+    const bogus = await review({ token: `${token.slice(0, -4)}AAAA` });
+    assert.notEqual(bogus['authenticated'], true);
+    assert.match(String(bogus['error']), /^\[invalid bearer token, /);
+    const empty = await kubectl(['create', '--validate=false', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: {} }),
+    });
+    assert.notEqual(empty.code, 0);
+    assert.match(empty.stderr, /token is required for TokenReview in authentication/);
   });
 
   it('a new pod gets the API access volume, and its bound token dies with it', async () => {

@@ -13,6 +13,10 @@ import type { Req } from '../http/types.js';
 import { parseClientIdentity } from '../pki/index.js';
 import type { ServiceAccountAuthenticator } from './service-account.js';
 
+export type TokenReviewResult =
+  | { authenticated: true; user: UserInfo; audiences: string[]; extra: Record<string, string[]> }
+  | { authenticated: false; error?: string };
+
 export class Authenticator {
   constructor(
     private readonly tokens: Map<string, UserInfo> = new Map(),
@@ -45,6 +49,26 @@ export class Authenticator {
   }
 
   private readonly byConnection = new WeakMap<object, UserInfo | null>();
+
+  /**
+   * TokenReview: who a bearer token authenticates as, for `audiences` (none: this API
+   * server's own). Static tokens are not bound to an audience: they count for this
+   * server's audiences only, as upstream wraps audience-agnostic authenticators.
+   */
+  reviewToken(token: string, audiences: readonly string[]): TokenReviewResult {
+    const own = this.serviceAccounts?.audiences ?? [];
+    const user = this.lookup(token);
+    if (user) {
+      const accepted = audiences.length === 0 ? [...own] : audiences.filter((a) => own.includes(a));
+      if (audiences.length > 0 && accepted.length === 0)
+        return { authenticated: false, error: 'token audiences are not accepted' };
+      return { authenticated: true, user: withAuthenticated(user), audiences: accepted, extra: {} };
+    }
+    const sa = this.serviceAccounts?.authenticate(token, audiences.length > 0 ? audiences : undefined);
+    if (!sa) return { authenticated: false };
+    if ('reason' in sa) return { authenticated: false, error: `[invalid bearer token, ${sa.reason}]` };
+    return { authenticated: true, ...sa };
+  }
 
   private lookup(token: string): UserInfo | undefined {
     const given = Buffer.from(token);

@@ -38,13 +38,14 @@ const req = {
 test('a valid token authenticates as the service account', () => {
   const { issuer, authn } = setup();
   const res = authn.authenticate(issuer.issue(req).token);
-  assert.deepEqual(res, {
-    user: {
-      name: 'system:serviceaccount:ns1:default',
-      uid: 'sa-1',
-      groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1', 'system:authenticated'],
-    },
+  assert.ok('user' in res);
+  assert.deepEqual(res.user, {
+    name: 'system:serviceaccount:ns1:default',
+    uid: 'sa-1',
+    groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1', 'system:authenticated'],
   });
+  assert.deepEqual(res.audiences, ['https://kubernetes.default.svc.cluster.local']);
+  assert.match(res.extra['authentication.kubernetes.io/credential-id']?.[0] ?? '', /^JTI=[0-9a-f-]{36}$/);
 });
 
 test('expired, wrong audience and tampered tokens are refused', () => {

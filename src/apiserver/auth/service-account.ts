@@ -14,6 +14,13 @@ export type ObjectLookup = (plural: string, namespace: string, name: string) => 
 
 const DELETED_POD_GRACE_MS = 60_000;
 
+export interface Authenticated {
+  user: UserInfo;
+  audiences: string[];
+  /** What upstream puts in user.extra for the token (the pod it is bound to, its id). */
+  extra: Record<string, string[]>;
+}
+
 export class ServiceAccountAuthenticator {
   constructor(
     private readonly issuer: TokenIssuer,
@@ -21,9 +28,18 @@ export class ServiceAccountAuthenticator {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The token's user, or the reason it is refused. */
-  authenticate(token: string): { user: UserInfo } | { reason: string } {
-    const checked = this.issuer.check(token);
+  /** The audiences this API server accepts tokens for (its issuer). */
+  get audiences(): readonly string[] {
+    return this.issuer.audiences;
+  }
+
+  /**
+   * The token's user (with the audiences it was accepted for), or the reason it is refused.
+   * `audiences`: what the caller accepts (TokenReview's spec.audiences); by default this
+   * API server's own.
+   */
+  authenticate(token: string, audiences?: readonly string[]): Authenticated | { reason: string } {
+    const checked = this.issuer.check(token, audiences);
     if (!checked.ok) return { reason: checked.reason };
     const s = checked.subject;
     const sa = this.lookup('serviceaccounts', s.namespace, s.serviceAccount.name);
@@ -44,12 +60,20 @@ export class ServiceAccountAuthenticator {
       if (!secret || secret.metadata?.uid !== s.secret.uid || secret.metadata?.deletionTimestamp)
         return { reason: `secret ${s.namespace}/${s.secret.name} has been deleted` };
     }
+    const extra: Record<string, string[]> = {};
+    if (s.pod) {
+      extra['authentication.kubernetes.io/pod-name'] = [s.pod.name];
+      extra['authentication.kubernetes.io/pod-uid'] = [s.pod.uid];
+    }
+    if (checked.id) extra['authentication.kubernetes.io/credential-id'] = [`JTI=${checked.id}`];
     return {
       user: {
         name: `system:serviceaccount:${s.namespace}:${s.serviceAccount.name}`,
         uid: s.serviceAccount.uid,
         groups: ['system:serviceaccounts', `system:serviceaccounts:${s.namespace}`, 'system:authenticated'],
       },
+      audiences: checked.audiences,
+      extra,
     };
   }
 }

@@ -31,7 +31,16 @@ export interface IssueRequest extends TokenSubject {
   expirationSeconds: number;
 }
 
-export type Checked = { ok: true; subject: TokenSubject } | { ok: false; reason: string };
+export type Checked =
+  | {
+      ok: true;
+      subject: TokenSubject;
+      /** The audiences both the token and the checker name. */
+      audiences: string[];
+      /** The token's `jti` claim, if any. */
+      id?: string;
+    }
+  | { ok: false; reason: string };
 
 export class TokenIssuer {
   readonly audiences: string[];
@@ -75,8 +84,12 @@ export class TokenIssuer {
     return { token: signJwt(claims, this.key.privateKey, this.kid), expires: new Date(exp * 1000) };
   }
 
-  /** Accepts a token of this issuer, signed by this key, current, for one of our audiences. */
-  check(token: string): Checked {
+  /**
+   * Accepts a token of this issuer, signed by this key, current, for one of `wanted` (by
+   * default the audiences this API server accepts); `audiences` of the answer are the ones
+   * both sides name.
+   */
+  check(token: string, wanted: readonly string[] = this.audiences): Checked {
     const v = verifyJwt(token, this.key.publicKey);
     if (!v.ok) return v;
     const c = v.claims;
@@ -86,13 +99,13 @@ export class TokenIssuer {
     if (typeof c['nbf'] === 'number' && c['nbf'] > now + 60)
       return { ok: false, reason: 'token not yet valid' };
     const aud = typeof c['aud'] === 'string' ? [c['aud']] : Array.isArray(c['aud']) ? c['aud'] : [];
-    if (!aud.some((a) => this.audiences.includes(String(a))))
-      return { ok: false, reason: 'token audiences are not accepted' };
+    const audiences = wanted.filter((a) => aud.some((t) => String(t) === a));
+    if (audiences.length === 0) return { ok: false, reason: 'token audiences are not accepted' };
     const subject = subjectOf(c);
     if (!subject) return { ok: false, reason: 'token lacks the kubernetes.io claim' };
     if (c['sub'] !== `system:serviceaccount:${subject.namespace}:${subject.serviceAccount.name}`)
       return { ok: false, reason: 'token subject does not match its service account' };
-    return { ok: true, subject };
+    return { ok: true, subject, audiences, ...(typeof c['jti'] === 'string' ? { id: c['jti'] } : {}) };
   }
 }
 
