@@ -46,7 +46,7 @@ describe('simulated nodes in a control plane', () => {
       tlsSans: [],
       serviceIP: '10.43.0.1',
       log: () => {},
-      controllers: ['nodelifecycle'],
+      controllers: ['nodelifecycle', 'serviceaccount'],
       controllerSettings: { nodeLifecycle: { gracePeriodMs: 1500 } },
       simulatedNodes: {
         count: 2,
