@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { K8TS, startServer } from '../../test/support/server.js';
+import { K8TS, K8TS_NODE_FLAGS, startServer } from '../../test/support/server.js';
 
 export interface BenchServerOptions {
   datastoreEndpoint?: string;
@@ -37,6 +37,7 @@ export function startBenchServer(opts: BenchServerOptions): Promise<BenchServer>
 async function startProfiled(profileDir: string, endpoint: string | undefined): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-'));
   const args = [
+    ...K8TS_NODE_FLAGS,
     '--cpu-prof',
     `--cpu-prof-dir=${profileDir}`,
     K8TS,

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { K8TS } from '../../test/support/server.js';
+import { K8TS, K8TS_NODE_FLAGS } from '../../test/support/server.js';
 
 export interface BenchServer {
   url: string;
@@ -23,7 +23,18 @@ export async function startBenchServer(nodeArgs: string[], args: string[]): Prom
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-scheduler-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, K8TS, 'server', '--data-dir', dataDir, '--https-port', '0', '--disable-agent', ...args],
+    [
+      ...K8TS_NODE_FLAGS,
+      ...nodeArgs,
+      K8TS,
+      'server',
+      '--data-dir',
+      dataDir,
+      '--https-port',
+      '0',
+      '--disable-agent',
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const K8TS = join(REPO, 'bin', 'k8ts');
+/** What the first line of bin/k8ts gives node: to be passed when starting it with node directly. */
+export const K8TS_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 export interface RunningServer {
   url: string;
@@ -42,7 +44,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   // them to a loopback port where nothing listens (an immediate failure) unless told otherwise.
   if (!args.includes('--dns-upstream')) args.push('--dns-upstream', '127.0.0.1:9');
   if (opts.datastoreEndpoint) args.push('--datastore-endpoint', opts.datastoreEndpoint);
-  const child: ChildProcess = spawn(process.execPath, [K8TS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...K8TS_NODE_FLAGS, K8TS, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => {
     out += d.toString();
