@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { UserInfo } from '../registry/types.js';
 import { statusFrom } from './errors.js';
-import { type HttpResponse, lines, type RequestOptions, type Transport } from './transport.js';
+import { type HttpResponse, LineSplitter, lines, type RequestOptions, type Transport } from './transport.js';
 
 /** The key under which an in-process request carries its user (unreachable from a socket). */
 export const IN_PROCESS_USER = Symbol('k8ts.inProcessUser');
@@ -92,6 +92,32 @@ class SyntheticResponse extends EventEmitter {
   }
 }
 
+type WatchEventObject = { type: string; object: unknown };
+
+/** What a streamed response delivered and its reader has not taken yet; wakes the reader. */
+class Arrivals<T> {
+  readonly items: T[] = [];
+  private wake: (() => void) | undefined;
+
+  push(item: T): void {
+    this.items.push(item);
+    this.notify();
+  }
+
+  notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /** Resolves at the next push or notify. */
+  next(): Promise<void> {
+    return new Promise((r) => {
+      this.wake = r;
+    });
+  }
+}
+
 export class InProcessTransport implements Transport {
   constructor(
     private readonly handler: Handler,
@@ -128,37 +154,8 @@ export class InProcessTransport implements Transport {
 
   async *stream(path: string, signal: AbortSignal): AsyncGenerator<string> {
     const res = this.dispatch('GET', path, { signal });
-    const queue: Buffer[] = [...res.chunks];
-    let wake: (() => void) | undefined;
-    res.onChunk = (c) => {
-      queue.push(c);
-      wake?.();
-    };
-    const onAbort = () => res.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    void res.done.then(() => wake?.());
-    async function* chunks(): AsyncGenerator<Buffer> {
-      for (;;) {
-        while (queue.length > 0) yield queue.shift()!;
-        if (res.writableEnded || signal.aborted) return;
-        await new Promise<void>((r) => {
-          wake = r;
-        });
-        wake = undefined;
-      }
-    }
-    try {
-      // Wait for the status line.
-      while (!res.headersSent && !res.writableEnded) await new Promise<void>((r) => setImmediate(r));
-      if (res.statusCode !== 200) {
-        await res.done;
-        throw statusFrom(res.statusCode, Buffer.concat([...queue, ...res.chunks]));
-      }
-      yield* lines(chunks());
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      res.abort();
-    }
+    const arrivals = new Arrivals<Buffer>();
+    yield* lines(this.follow(res, signal, arrivals, (c) => arrivals.push(c)));
   }
 
   /**
@@ -166,29 +163,33 @@ export class InProcessTransport implements Transport {
    * JSON text is made or parsed. Lines the handler writes instead (an early ERROR event)
    * are parsed and delivered in order.
    */
-  async *watch(path: string, signal: AbortSignal): AsyncGenerator<{ type: string; object: unknown }> {
-    const events: { type: string; object: unknown }[] = [];
-    let wake: (() => void) | undefined;
-    const push = (type: string, object: unknown) => {
-      events.push({ type, object });
-      wake?.();
-    };
+  async *watch(path: string, signal: AbortSignal): AsyncGenerator<WatchEventObject> {
+    const arrivals = new Arrivals<WatchEventObject>();
+    const push = (type: string, object: unknown) => arrivals.push({ type, object });
     const res = this.dispatch('GET', path, { signal }, push);
-    let partial = '';
-    const take = (c: Buffer) => {
-      partial += c.toString('utf8');
-      for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
-        const line = partial.slice(0, i);
-        partial = partial.slice(i + 1);
-        if (line.trim()) {
-          const ev = JSON.parse(line) as { type: string; object: unknown };
-          push(ev.type, ev.object);
-        }
+    const split = new LineSplitter();
+    yield* this.follow(res, signal, arrivals, (c) => {
+      for (const line of split.push(c)) {
+        const ev = JSON.parse(line) as WatchEventObject;
+        push(ev.type, ev.object);
       }
-    };
+    });
+  }
+
+  /**
+   * Follows a streaming GET: waits for its status line (a non-200 answer throws its
+   * Status), then hands what the handler writes to `chunk` (which feeds `arrivals`) and
+   * yields what arrives until the response ends or `signal` aborts.
+   */
+  private async *follow<T>(
+    res: SyntheticResponse,
+    signal: AbortSignal,
+    arrivals: Arrivals<T>,
+    chunk: (c: Buffer) => void,
+  ): AsyncGenerator<T> {
     const onAbort = () => res.abort();
     signal.addEventListener('abort', onAbort, { once: true });
-    void res.done.then(() => wake?.());
+    void res.done.then(() => arrivals.notify());
     try {
       // Wait for the status line.
       while (!res.headersSent && !res.writableEnded) await new Promise<void>((r) => setImmediate(r));
@@ -196,15 +197,12 @@ export class InProcessTransport implements Transport {
         await res.done;
         throw statusFrom(res.statusCode, Buffer.concat(res.chunks));
       }
-      for (const c of res.chunks.splice(0)) take(c);
-      res.onChunk = take;
+      for (const c of res.chunks.splice(0)) chunk(c);
+      res.onChunk = chunk;
       for (;;) {
-        while (events.length > 0) yield events.shift()!;
+        while (arrivals.items.length > 0) yield arrivals.items.shift()!;
         if (res.writableEnded || signal.aborted) return;
-        await new Promise<void>((r) => {
-          wake = r;
-        });
-        wake = undefined;
+        await arrivals.next();
       }
     } finally {
       signal.removeEventListener('abort', onAbort);

@@ -33,18 +33,32 @@ export interface Transport {
   close(): void;
 }
 
+/** Cuts text that arrives in pieces into its non-blank lines. */
+export class LineSplitter {
+  private rest = '';
+
+  /** The lines `chunk` completes, in order. */
+  push(chunk: Buffer | string): string[] {
+    this.rest += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const out: string[] = [];
+    for (let i = this.rest.indexOf('\n'); i >= 0; i = this.rest.indexOf('\n')) {
+      const line = this.rest.slice(0, i);
+      this.rest = this.rest.slice(i + 1);
+      if (line.trim()) out.push(line);
+    }
+    return out;
+  }
+
+  /** What follows the last newline, unless blank. */
+  end(): string | undefined {
+    return this.rest.trim() ? this.rest : undefined;
+  }
+}
+
 /** Splits a byte stream into lines (a watch stream is one JSON object per line). */
 export async function* lines(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
-  let rest = '';
-  for await (const c of chunks) {
-    rest += typeof c === 'string' ? c : c.toString('utf8');
-    let i = rest.indexOf('\n');
-    while (i >= 0) {
-      const line = rest.slice(0, i);
-      rest = rest.slice(i + 1);
-      if (line.trim()) yield line;
-      i = rest.indexOf('\n');
-    }
-  }
-  if (rest.trim()) yield rest;
+  const split = new LineSplitter();
+  for await (const c of chunks) yield* split.push(c);
+  const last = split.end();
+  if (last !== undefined) yield last;
 }
