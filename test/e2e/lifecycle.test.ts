@@ -13,16 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hasKubectl, KUBECTL, kubectlFor } from '../support/kubectl.js';
 import { type RunningServer, startServer } from '../support/server.js';
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { until } from '../support/until.js';
 
 /** An owner no controller acts on (replicas 0, selecting no pod of this test). */
 const replicaSet = (name: string) => `apiVersion: apps/v1

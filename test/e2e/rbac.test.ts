@@ -14,16 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { apiClientFor } from '../support/api-client.js';
 import { hasKubectl, kubectlFor } from '../support/kubectl.js';
 import { type RunningServer, startServer } from '../support/server.js';
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { until } from '../support/until.js';
 
 /** A kubeconfig for the same server that authenticates with `token` only. */
 function tokenKubeconfig(adminKubeconfig: string, token: string, path: string): void {

@@ -13,21 +13,12 @@ import { after, before, describe, it } from 'node:test';
 import { apiClientFor } from '../support/api-client.js';
 import { hasKubectl, kubectlFor } from '../support/kubectl.js';
 import { type RunningServer, startServer } from '../support/server.js';
+import { until } from '../support/until.js';
 
 const TOKEN = '/api/v1/namespaces/default/serviceaccounts/default/token';
 
 function tokenRequest(spec: Record<string, unknown>): string {
   return JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec });
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('service account tokens', { skip: hasKubectl() ? false : 'kubectl 1.32 not installed' }, () => {

@@ -14,18 +14,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hasKubectl, kubectlFor } from '../support/kubectl.js';
 import { K8TS, type RunningServer, startServer } from '../support/server.js';
+import { until } from '../support/until.js';
 
 const AGENT_TOKEN = 'sim-agent-token-0123456789';
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function pod(
   name: string,

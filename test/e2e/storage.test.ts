@@ -12,16 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hasKubectl, kubectlFor } from '../support/kubectl.js';
 import { type RunningServer, startServer } from '../support/server.js';
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { until } from '../support/until.js';
 
 const MANIFEST = `apiVersion: v1
 kind: PersistentVolumeClaim
