@@ -72,18 +72,20 @@ export function quantitiesOf(kind: string, o: KObject): unknown[] {
   }
 }
 
-/** Throws upstream's 400 decoding error when a quantity of `o` does not parse. */
-export function checkQuantities(kind: string, version: string, o: KObject): void {
-  for (const v of quantitiesOf(kind, o)) {
+/** Throws upstream's 400 decoding error (for `kind`) at the first of `values` that is no quantity. */
+function refuseUnparsable(kind: string, version: string, values: unknown[]): void {
+  for (const v of values) {
     const why = quantitySyntaxError(v);
     if (why) throw Errors.badRequest(decodeErrorMessage(kind, version, why));
   }
 }
 
+/** Throws upstream's 400 decoding error when a quantity of `o` does not parse. */
+export function checkQuantities(kind: string, version: string, o: KObject): void {
+  refuseUnparsable(kind, version, quantitiesOf(kind, o));
+}
+
 /** Throws upstream's 400 decoding error when a quantity of a (template's) pod spec does not parse. */
 export function checkPodSpecQuantities(kind: string, version: string, spec: unknown): void {
-  for (const v of podSpecQuantities(spec)) {
-    const why = quantitySyntaxError(v);
-    if (why) throw Errors.badRequest(decodeErrorMessage(kind, version, why));
-  }
+  refuseUnparsable(kind, version, podSpecQuantities(spec));
 }
