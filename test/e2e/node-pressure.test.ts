@@ -23,6 +23,7 @@ import {
   TEST_REGISTRY,
 } from '../support/registry.js';
 import { killNode, startServer } from '../support/server.js';
+import { until as poll } from '../support/until.js';
 
 type Obj = Record<string, unknown>;
 
@@ -43,15 +44,8 @@ async function cluster(node: string, args: string[]) {
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as Obj;
   };
-  const until = async <T>(what: string, f: () => Promise<T | undefined>, ms = 120_000): Promise<T> => {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      const v = await f();
-      if (v !== undefined) return v;
-      await sleep(500);
-    }
-    assert.fail(`${what} did not happen\n${server.output().slice(-3000)}`);
-  };
+  const until = <T>(what: string, f: () => Promise<T | undefined>, ms = 120_000): Promise<T> =>
+    poll(what, f, ms, { everyMs: 500, detail: () => server.output().slice(-3000) });
   const close = async () => {
     await server.stop();
     await killNode(server.dataDir);

@@ -19,6 +19,7 @@ import {
   realContainersUnavailable,
 } from '../../../test/support/registry.js';
 import { killNode, type RunningServer, startServer } from '../../../test/support/server.js';
+import { until as poll } from '../../../test/support/until.js';
 
 type Obj = Record<string, unknown>;
 
@@ -72,14 +73,8 @@ describe('node-pressure eviction', { skip: skip ?? false, timeout: 300_000 }, ()
     return JSON.parse(r.stdout) as Obj;
   }
 
-  async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      const v = await f();
-      if (v !== undefined) return v;
-      await sleep(500);
-    }
-    assert.fail(`${what} did not happen\n${server.output().slice(-3000)}`);
+  function until<T>(what: string, f: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
+    return poll(what, f, ms, { everyMs: 500, detail: () => server.output().slice(-3000) });
   }
 
   test('the node reports MemoryPressure and is tainted', async () => {
