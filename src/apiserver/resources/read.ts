@@ -65,6 +65,8 @@ export async function listObjects(call: ResourceCall): Promise<void> {
 }
 
 const STREAM_CHUNK = 1 << 20;
+const COMMA = ',';
+const LIST_END = ']}';
 
 /** Resolves when `res` can take more, or has gone away. */
 function drained(res: Res): Promise<void> {
@@ -91,26 +93,45 @@ async function streamList(
     closed = true;
   };
   res.once('close', onClose);
+  const http1 = 'httpVersionMajor' in req && req.httpVersionMajor === 1;
   res.writeHead(200, {
     'content-type': 'application/json',
-    ...('httpVersionMajor' in req && req.httpVersionMajor === 1 ? { 'transfer-encoding': 'chunked' } : {}),
+    ...(http1 ? { 'transfer-encoding': 'chunked' } : {}),
   });
   const w = res as NodeJS.WritableStream & Res;
-  let parts: string[] = [head];
-  let size = head.length;
+  // HTTP/2 takes the items' texts in one vectored write per chunk, encoded straight into
+  // the write's storage (joining them first copied every byte once more: twice the CPU);
+  // HTTP/1.1 would frame every write as a chunk of its own, so it gets them joined, as
+  // does a response that cannot be corked (the in-process transport's).
+  const joined = http1 || typeof w.cork !== 'function';
+  let parts: string[] = [];
+  let size = 0;
+  let more = true;
+  const put = (text: string) => {
+    if (joined) parts.push(text);
+    else more = w.write(text);
+    size += text.length;
+  };
+  if (!joined) w.cork();
+  put(head);
   for (let i = 0; i < items.length; i++) {
-    const text = encode(items[i]!);
-    parts.push(i === 0 ? text : `,${text}`);
-    size += text.length + 1;
+    if (i > 0) put(COMMA);
+    put(encode(items[i]!));
     if (size >= STREAM_CHUNK) {
-      const more = w.write(parts.join(''));
+      if (joined) more = w.write(parts.join(''));
+      else w.uncork();
       parts = [];
       size = 0;
       if (!more && !closed) await drained(res);
       if (closed) return;
+      if (!joined) w.cork();
     }
   }
   res.off('close', onClose);
-  parts.push(']}');
-  w.end(parts.join(''));
+  put(LIST_END);
+  if (joined) w.end(parts.join(''));
+  else {
+    w.uncork();
+    w.end();
+  }
 }
