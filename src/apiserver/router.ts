@@ -151,7 +151,7 @@ export function createRouter(deps: RouterDeps) {
         }
         throw Errors.pathNotFound();
       }
-      if (path.startsWith('/openapi/')) return serveOpenApi(res, path, url.searchParams);
+      if (path.startsWith('/openapi/')) return serveOpenApi(req, res, path, url.searchParams);
       if (serveIssuerDiscovery(res, path, issuerOf(deps.registry), deps.serverAddress)) return;
       if (path === '/metrics') {
         return writeText(

@@ -110,8 +110,8 @@ describe('service account tokens', { skip: hasKubectl() ? false : 'kubectl 1.32 
 
   it('answers TokenReviews created with kubectl: who a token is, for which audiences', async () => {
     const review = async (spec: Record<string, unknown>) => {
-      // kubectl validates kinds without a PATCH operation against OpenAPI v2, which is not served.
-      const r = await kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], {
+      // kubectl validates kinds without a PATCH operation against /openapi/v2 (protobuf).
+      const r = await kubectl(['create', '-o', 'json', '-f', '-'], {
         input: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec }),
       });
       assert.equal(r.code, 0, r.stderr);
@@ -135,11 +135,21 @@ describe('service account tokens', { skip: hasKubectl() ? false : 'kubectl 1.32 
     const bogus = await review({ token: `${token.slice(0, -4)}AAAA` });
     assert.notEqual(bogus['authenticated'], true);
     assert.match(String(bogus['error']), /^\[invalid bearer token, /);
-    const empty = await kubectl(['create', '--validate=false', '-f', '-'], {
+    const empty = await kubectl(['create', '-f', '-'], {
       input: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: {} }),
     });
     assert.notEqual(empty.code, 0);
     assert.match(empty.stderr, /token is required for TokenReview in authentication/);
+    // A misspelt field is caught by kubectl itself, against the definitions of /openapi/v2.
+    const typo = await kubectl(['create', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenReview',
+        spec: { tokn: 'x' },
+      }),
+    });
+    assert.notEqual(typo.code, 0);
+    assert.match(typo.stderr, /unknown field "tokn" in io\.k8s\.api\.authentication\.v1\.TokenReviewSpec/);
   });
 
   it('a new pod gets the API access volume, and its bound token dies with it', async () => {

@@ -6,13 +6,16 @@
  * The HTTP layer lives elsewhere: this module only builds bodies.
  */
 import { createHash } from 'node:crypto';
-import { buildDocument, documentKeys, documentPaths } from './document.js';
+import { buildDocument, documentKeys, documentPaths, INFO } from './document.js';
 import { schemaNameOf } from './kinds.js';
 import { componentSchemas } from './load.js';
-import type { OpenApiDocument } from './schema.js';
+import type { OpenApiDocument, PathItem } from './schema.js';
 import { unknownFieldsOf } from './unknown-fields.js';
+import { swaggerDocument } from './v2.js';
+import { encodeSwaggerDocument } from './v2-protobuf.js';
 
 export type { OpenApiDocument } from './schema.js';
+export { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_ACCEPT } from './v2-protobuf.js';
 
 /** A built document with its serialized bytes and hash, ready to send. */
 export interface ServedDocument {
@@ -41,6 +44,29 @@ export function openApiV3Served(key: string): ServedDocument | undefined {
   const doc = { document, hash, json };
   served.set(k, doc);
   return doc;
+}
+
+/** The OpenAPI v2 document of the whole API, as JSON and as protobuf, with its ETag. */
+export interface ServedV2 {
+  json: string;
+  protobuf: Buffer;
+  etag: string;
+}
+
+let v2: ServedV2 | undefined;
+
+/** The body of `GET /openapi/v2`: every path of every document, and the schemas they reach. */
+export function openApiV2Served(): ServedV2 {
+  if (v2) return v2;
+  const schemas = componentSchemas();
+  const paths: Record<string, PathItem> = {};
+  for (const key of documentKeys()) Object.assign(paths, documentPaths(key, schemas));
+  const v3 = buildDocument(paths, schemas);
+  const doc = swaggerDocument(INFO, v3.paths, v3.components.schemas);
+  const json = JSON.stringify(doc);
+  const etag = `"${createHash('sha512').update(json).digest('hex').toUpperCase()}"`;
+  v2 = { json, protobuf: encodeSwaggerDocument(doc), etag };
+  return v2;
 }
 
 /** The OpenAPI 3.0 document for a group version path such as `api/v1` or `apis/apps/v1`. */

@@ -21,9 +21,9 @@ import {
   type IncomingHttpHeaders,
   type OutgoingHttpHeaders,
 } from 'node:http2';
+import { FRAME_PREFIX } from '../../../util/proto-wire.js';
 import { FrameReader } from './frames.js';
 import { ChannelClosedError, Code, codeOfHttpStatus, decodeGrpcMessage, GrpcError } from './status.js';
-import { FRAME_PREFIX } from './wire.js';
 
 export interface CallOptions {
   /** When the call fails with DEADLINE_EXCEEDED, in milliseconds since the epoch. */

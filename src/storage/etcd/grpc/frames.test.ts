@@ -1,8 +1,8 @@
 /** gRPC message framing of a response stream: messages split and joined at any chunk boundary. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { WireError } from '../../../util/proto-wire.js';
 import { FrameReader } from './frames.js';
-import { WireError } from './wire.js';
 
 function frame(body: Buffer): Buffer {
   const prefix = Buffer.alloc(5);

@@ -4,7 +4,7 @@
  * length) and that many bytes, arriving in chunks of any size. A message that spans chunks
  * is joined once, when its last byte has arrived. Pure: no I/O.
  */
-import { FRAME_PREFIX, WireError } from './wire.js';
+import { FRAME_PREFIX, WireError } from '../../../util/proto-wire.js';
 
 export class FrameReader {
   private chunks: Buffer[] = [];

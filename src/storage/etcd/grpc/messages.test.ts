@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import protobuf from 'protobufjs';
+import { FRAME_PREFIX } from '../../../util/proto-wire.js';
 import {
   decodeDeleteRangeResponse,
   decodeLeaseGrantResponse,
@@ -19,7 +20,6 @@ import {
   encodeTxnRequest,
 } from './messages.js';
 import { decodeWatchResponse, encodeWatchCreate } from './watch-messages.js';
-import { FRAME_PREFIX } from './wire.js';
 
 const SCHEMA = `
 syntax = "proto3";

@@ -7,7 +7,7 @@
  * raft term, a key's lease) are skipped when decoding. Decoded keys and values are views
  * into the response buffer. Pure: no I/O.
  */
-import { LENGTH, Reader, VARINT, Writer } from './wire.js';
+import { LENGTH, Reader, VARINT, Writer } from '../../../util/proto-wire.js';
 
 // ---- shapes ---------------------------------------------------------------------------
 

@@ -4,8 +4,9 @@
  * WatchResponse with its mvccpb.Event list. Filters, fragments, cancel and progress
  * requests are never sent. Decoded keys and values are views into the response. Pure.
  */
+
+import { LENGTH, Reader, VARINT, Writer } from '../../../util/proto-wire.js';
 import { type KeyValue, readHeaderRevision, readKeyValue } from './messages.js';
-import { LENGTH, Reader, VARINT, Writer } from './wire.js';
 
 export interface WatchCreateRequest {
   key: Buffer;

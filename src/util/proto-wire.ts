@@ -1,7 +1,8 @@
 /**
- * Protocol buffers wire format, just what etcd's messages need: varints (int64 fields as
- * JavaScript numbers, exact up to 2^53; lease IDs, which use all 64 bits, as decimal
- * strings), length-delimited bytes and nested messages, and skipping unknown fields.
+ * Protocol buffers wire format, just what etcd's messages and the OpenAPI v2 document
+ * need: varints (int64 fields as JavaScript numbers, exact up to 2^53; lease IDs, which
+ * use all 64 bits, as decimal strings), doubles, length-delimited bytes and nested
+ * messages, and skipping unknown fields.
  * The writer can reserve the 5-byte gRPC message prefix in front of the message, so that a
  * request is framed without a copy. Pure: no I/O, no knowledge of etcd's messages.
  */
@@ -91,6 +92,15 @@ export class Writer {
     if (!b) return;
     this.tag(field, VARINT);
     this.uvarint(1);
+  }
+
+  /** A double field, skipped when absent (0 is written: schema bounds of 0 are meaningful). */
+  double(field: number, n: number | undefined): void {
+    if (n === undefined) return;
+    this.tag(field, FIXED64);
+    this.ensure(8);
+    this.buf.writeDoubleLE(n, this.pos);
+    this.pos += 8;
   }
 
   /** An enum field, skipped at its default 0. */

@@ -1,7 +1,7 @@
 /** Protocol buffers primitives: varint boundaries, 64-bit IDs, nested lengths, framing, bad input. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FRAME_PREFIX, Reader, WireError, Writer } from './wire.js';
+import { FRAME_PREFIX, Reader, WireError, Writer } from './proto-wire.js';
 
 function roundTripInt64(n: number): number {
   const w = new Writer(4);
