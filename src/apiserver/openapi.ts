@@ -24,7 +24,7 @@ function serveV2(req: Req, res: Res): void {
     res.end();
     return;
   }
-  const body = protobuf ? doc.protobuf : Buffer.from(doc.json);
+  const body = protobuf ? doc.protobuf : doc.json;
   res.writeHead(200, {
     ...headers,
     'content-type': protobuf ? OPENAPI_V2_PROTOBUF : 'application/json',

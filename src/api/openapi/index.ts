@@ -48,7 +48,7 @@ export function openApiV3Served(key: string): ServedDocument | undefined {
 
 /** The OpenAPI v2 document of the whole API, as JSON and as protobuf, with its ETag. */
 export interface ServedV2 {
-  json: string;
+  json: Buffer;
   protobuf: Buffer;
   etag: string;
 }
@@ -63,7 +63,7 @@ export function openApiV2Served(): ServedV2 {
   for (const key of documentKeys()) Object.assign(paths, documentPaths(key, schemas));
   const v3 = buildDocument(paths, schemas);
   const doc = swaggerDocument(INFO, v3.paths, v3.components.schemas);
-  const json = JSON.stringify(doc);
+  const json = Buffer.from(JSON.stringify(doc));
   const etag = `"${createHash('sha512').update(json).digest('hex').toUpperCase()}"`;
   v2 = { json, protobuf: encodeSwaggerDocument(doc), etag };
   return v2;

@@ -24,6 +24,33 @@ const num = (v: Json | undefined): number | undefined => (typeof v === 'number' 
 const bool = (v: Json | undefined): boolean => v === true;
 const strings = (v: Json | undefined): string[] =>
   Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+const objects = (v: Json | undefined): JsonObject[] =>
+  Array.isArray(v)
+    ? v.flatMap((x) => {
+        const o = obj(x);
+        return o ? [o] : [];
+      })
+    : [];
+
+/**
+ * gnostic's ordered maps: one Named* { name = 1; value = 2 } at `field` per object-valued
+ * entry of `map`, the value written by `value`.
+ */
+function named(
+  w: Writer,
+  field: number,
+  map: Record<string, Json> | undefined,
+  value: (w: Writer, v: JsonObject) => void,
+): void {
+  for (const [name, v] of Object.entries(map ?? {})) {
+    const o = obj(v);
+    if (!o) continue;
+    w.message(field, (n) => {
+      n.string(1, name);
+      n.message(2, (x) => value(x, o));
+    });
+  }
+}
 
 /** Any { yaml = 2 }. */
 function any(w: Writer, field: number, value: Json): void {
@@ -46,7 +73,7 @@ function int(w: Writer, field: number, v: Json | undefined): void {
   if (n !== undefined && Number.isSafeInteger(n)) w.int64(field, n);
 }
 
-export function writeSchema(w: Writer, s: JsonObject): void {
+function writeSchema(w: Writer, s: JsonObject): void {
   w.string(1, str(s['$ref']));
   w.string(2, str(s['format']));
   w.string(3, str(s['title']));
@@ -69,33 +96,29 @@ export function writeSchema(w: Writer, s: JsonObject): void {
   const en = s['enum'];
   if (Array.isArray(en)) for (const e of en) any(w, 20, e);
   const ap = s['additionalProperties'];
+  const apSchema = obj(ap);
   if (typeof ap === 'boolean') w.message(21, (m) => m.int64(2, ap ? 1 : 0, true));
-  else if (obj(ap)) w.message(21, (m) => m.message(1, (x) => writeSchema(x, obj(ap)!)));
+  else if (apSchema) w.message(21, (m) => m.message(1, (x) => writeSchema(x, apSchema)));
   const type = str(s['type']);
   if (type) w.message(22, (m) => m.string(1, type));
   const items = obj(s['items']);
   if (items) w.message(23, (m) => m.message(1, (x) => writeSchema(x, items)));
-  const allOf = s['allOf'];
-  if (Array.isArray(allOf)) for (const a of allOf) if (obj(a)) w.message(24, (x) => writeSchema(x, obj(a)!));
+  for (const a of objects(s['allOf'])) w.message(24, (x) => writeSchema(x, a));
   const props = obj(s['properties']);
-  if (props) {
-    w.message(25, (m) => {
-      for (const [name, p] of Object.entries(props)) {
-        const ps = obj(p);
-        if (!ps) continue;
-        m.message(1, (n) => {
-          n.string(1, name);
-          n.message(2, (x) => writeSchema(x, ps));
-        });
-      }
-    });
-  }
+  if (props) w.message(25, (m) => named(m, 1, props, writeSchema));
   w.bool(27, bool(s['readOnly']));
   if (s['example'] !== undefined) any(w, 30, s['example']);
   extensions(w, 31, s);
 }
 
-/** The body of a ParametersItem: { parameter = 1 } -> Parameter { body_parameter = 1 | non_body_parameter = 2 }. */
+/**
+ * Repeated ParametersItem at `field`, each { parameter = 1 } -> Parameter
+ * { body_parameter = 1 | non_body_parameter = 2 }.
+ */
+function writeParameters(w: Writer, field: number, list: Json | undefined): void {
+  for (const p of objects(list)) w.message(field, (item) => writeParameter(item, p));
+}
+
 function writeParameter(w: Writer, p: JsonObject): void {
   w.message(1, (param) => {
     if (p['in'] === 'body') {
@@ -130,27 +153,19 @@ function writeOperation(w: Writer, op: JsonObject): void {
   w.string(5, str(op['operationId']));
   for (const t of strings(op['produces'])) w.string(6, t);
   for (const t of strings(op['consumes'])) w.string(7, t);
-  const params = op['parameters'];
-  if (Array.isArray(params))
-    for (const p of params) if (obj(p)) w.message(8, (x) => writeParameter(x, obj(p)!));
+  writeParameters(w, 8, op['parameters']);
   const responses = obj(op['responses']);
   if (responses) {
-    w.message(9, (rs) => {
-      for (const [code, r] of Object.entries(responses)) {
-        const resp = obj(r);
-        if (!resp) continue;
-        rs.message(1, (named) => {
-          named.string(1, code);
-          named.message(2, (value) =>
-            value.message(1, (x) => {
-              x.string(1, str(resp['description']));
-              const schema = obj(resp['schema']);
-              if (schema) x.message(2, (item) => item.message(1, (s) => writeSchema(s, schema)));
-            }),
-          );
-        });
-      }
-    });
+    // NamedResponseValue -> ResponseValue { response = 1 } -> Response { description = 1; schema = 2 }.
+    w.message(9, (rs) =>
+      named(rs, 1, responses, (value, resp) =>
+        value.message(1, (x) => {
+          x.string(1, str(resp['description']));
+          const schema = obj(resp['schema']);
+          if (schema) x.message(2, (item) => item.message(1, (sc) => writeSchema(sc, schema)));
+        }),
+      ),
+    );
   }
   for (const s of strings(op['schemes'])) w.string(10, s);
   extensions(w, 13, op);
@@ -163,9 +178,7 @@ function writePathItem(w: Writer, item: JsonObject): void {
     const op = obj(item[m]);
     if (op) w.message(field, (x) => writeOperation(x, op));
   }
-  const params = item['parameters'];
-  if (Array.isArray(params))
-    for (const p of params) if (obj(p)) w.message(9, (x) => writeParameter(x, obj(p)!));
+  writeParameters(w, 9, item['parameters']);
 }
 
 /** Document { swagger = 1; info = 2; paths = 8; definitions = 9 }. */
@@ -176,21 +189,7 @@ export function encodeSwaggerDocument(doc: SwaggerDocument): Buffer {
     info.string(1, doc.info.title);
     info.string(2, doc.info.version);
   });
-  w.message(8, (paths) => {
-    for (const [name, item] of Object.entries(doc.paths)) {
-      paths.message(2, (named) => {
-        named.string(1, name);
-        named.message(2, (x) => writePathItem(x, item));
-      });
-    }
-  });
-  w.message(9, (defs) => {
-    for (const [name, schema] of Object.entries(doc.definitions)) {
-      defs.message(1, (named) => {
-        named.string(1, name);
-        named.message(2, (x) => writeSchema(x, schema));
-      });
-    }
-  });
+  w.message(8, (paths) => named(paths, 2, doc.paths, writePathItem));
+  w.message(9, (defs) => named(defs, 1, doc.definitions, writeSchema));
   return w.finish();
 }

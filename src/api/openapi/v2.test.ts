@@ -159,7 +159,7 @@ describe('OpenAPI v2 mapping', () => {
 describe('OpenAPI v2 document as protobuf', () => {
   const served = openApiV2Served();
   const doc = decode(served.protobuf);
-  const json = JSON.parse(served.json) as {
+  const json = JSON.parse(served.json.toString()) as {
     paths: Record<string, unknown>;
     definitions: Record<string, unknown>;
   };

@@ -11,7 +11,7 @@
 import type { MediaType, Operation, Parameter, PathItem, Schema } from './schema.js';
 import { REF_PREFIX } from './schema.js';
 
-export const DEFINITIONS_PREFIX = '#/definitions/';
+const DEFINITIONS_PREFIX = '#/definitions/';
 
 /** A Swagger 2.0 value: plain JSON. */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -105,7 +105,7 @@ export function operationV2(op: Operation): JsonObject {
   return out;
 }
 
-export function pathItemV2(item: PathItem): JsonObject {
+function pathItemV2(item: PathItem): JsonObject {
   const out: JsonObject = {};
   for (const m of ['get', 'put', 'post', 'delete', 'patch'] as const) {
     const op = item[m];
