@@ -18,12 +18,18 @@ export function formatIp(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 
-/** The `index`-th subnet of size /`maskBits` inside `cluster`, or undefined past the end. */
-export function subnetAt(cluster: string, maskBits: number, index: number): string | undefined {
+/** How many subnets of size /`maskBits` `cluster` holds. */
+export function subnetCount(cluster: string, maskBits: number): number {
   const c = parseCidr(cluster);
   if (maskBits < c.bits)
     throw new Error(`node mask /${maskBits} is larger than the cluster range ${cluster}`);
-  const count = 2 ** (maskBits - c.bits);
+  return 2 ** (maskBits - c.bits);
+}
+
+/** The `index`-th subnet of size /`maskBits` inside `cluster`, or undefined past the end. */
+export function subnetAt(cluster: string, maskBits: number, index: number): string | undefined {
+  const c = parseCidr(cluster);
+  const count = subnetCount(cluster, maskBits);
   if (index < 0 || index >= count) return undefined;
   return `${formatIp(c.base + index * 2 ** (32 - maskBits))}/${maskBits}`;
 }

@@ -5,7 +5,7 @@
  * with a DisruptionTarget condition), and pods marked for deletion that were never
  * scheduled (marked Failed first). One work-queue key, `gc`: synced every 20 s, and at once
  * when terminated pods exceed the threshold, a pod is bound to an unknown node or marked for
- * deletion unscheduled, or a node goes. The clock is the context's.
+ * deletion unscheduled, or a node is deleted. The clock is the context's.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { keyOf } from '../../client/cache.js';
@@ -75,7 +75,9 @@ export class PodGcController extends QueueController {
       onUpdate: (_, p) => check(p),
       onDelete: (p) => this.terminated.delete(keyOf(p)),
     });
-    this.nodes.addHandler({ onAdd: () => this.enqueue(KEY), onDelete: () => this.enqueue(KEY) });
+    // A node coming back is seen at the next sync; only a node going starts a quarantine.
+    // (Syncing on every node added would list every pod and node once per node.)
+    this.nodes.addHandler({ onDelete: () => this.enqueue(KEY) });
     this.enqueue(KEY);
   }
 
