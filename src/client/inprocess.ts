@@ -13,6 +13,9 @@ import { type HttpResponse, LineSplitter, lines, type RequestOptions, type Trans
 /** The key under which an in-process request carries its user (unreachable from a socket). */
 export const IN_PROCESS_USER = Symbol('k8ts.inProcessUser');
 
+/** The key under which an in-process request carries its whole body (readBody takes it as is). */
+export const IN_PROCESS_BODY = Symbol('k8ts.inProcessBody');
+
 /**
  * The key under which an in-process watch response takes events as objects: the handler
  * calls it instead of writing JSON lines, handing over the watch cache's (frozen) objects.
@@ -139,6 +142,7 @@ export class InProcessTransport implements Transport {
       socket: {},
       httpVersionMajor: 2,
       [IN_PROCESS_USER]: this.user,
+      [IN_PROCESS_BODY]: body[0] ?? Buffer.alloc(0),
     });
     const res = new SyntheticResponse();
     if (sink) Object.assign(res, { [IN_PROCESS_EVENTS]: sink });
