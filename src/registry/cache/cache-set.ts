@@ -3,7 +3,8 @@
  * prefix. Because every write lands under that prefix, the feed sees every revision, so
  * "the cache has caught up with revision R" is exact. On a broken feed (compaction, a
  * slow-consumer cut-off, the store going away) it relists and rewatches with capped
- * backoff, forever, and reports its health instead of stopping.
+ * backoff, forever, and reports its health instead of stopping. A deletion's previous
+ * version is the object the cache holds already, not decoded again.
  */
 
 import type { Store, WatchEvent } from '../../storage/types.js';
@@ -143,7 +144,12 @@ export class CacheSet {
     const cache = this.cache(resourcePrefixOf(ev.key));
     let ce: CacheEvent;
     if (ev.type === 'delete') {
-      const prev = deepFreeze(decode(ev.prevKv!.value, ev.prevKv!.modRevision));
+      // The cache holds the deleted version already, unless it missed it.
+      const known = cache.objects.get(ev.key);
+      const prev =
+        known && known.metadata?.resourceVersion === String(ev.prevKv!.modRevision)
+          ? known
+          : deepFreeze(decode(ev.prevKv!.value, ev.prevKv!.modRevision));
       // The object as it was, at the revision of its deletion (sharing all but the top levels).
       const gone = deepFreeze({
         ...prev,

@@ -48,7 +48,10 @@ export function specStatus(info: ResourceInfo, opts: SpecStatusOptions = {}): Re
       const newStatus = obj['status'];
       const rv = obj.metadata?.resourceVersion;
       for (const k of Object.keys(obj)) delete obj[k];
-      Object.assign(obj, structuredClone(old));
+      // Everything but the status is the stored object's. `old` is this write's own decoded
+      // copy, only read from here on, so its members are taken as they are; the metadata,
+      // which the write goes on to change (managedFields, resourceVersion), is copied.
+      Object.assign(obj, old, { metadata: structuredClone(old.metadata) });
       if (newStatus === undefined) delete obj['status'];
       else obj['status'] = newStatus;
       if (rv === undefined) delete obj.metadata!.resourceVersion;

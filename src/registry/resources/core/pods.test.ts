@@ -30,3 +30,36 @@ test('an update may not add, change or remove the mirror pod annotation', () => 
   }
   assert.deepEqual(validate(pod({ ...mirror, other: 'x' }), pod(mirror)), []);
 });
+
+test('an update may change images, tolerations, activeDeadlineSeconds and the grace period, nothing else of the spec', () => {
+  const validate = podsDef().strategy.validateUpdate!;
+  const withSpec = (spec: Record<string, unknown>): KObject => ({ ...pod(), spec });
+  const base = {
+    containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 80 }] }],
+    initContainers: [{ name: 'i', image: 'init:1' }],
+    tolerations: [{ key: 'a', operator: 'Exists' }],
+  };
+  const allowed = {
+    containers: [{ name: 'c', image: 'busybox:2', ports: [{ containerPort: 80 }] }],
+    initContainers: [{ name: 'i', image: 'init:2' }],
+    tolerations: [],
+    activeDeadlineSeconds: 30,
+    terminationGracePeriodSeconds: 5,
+    schedulerName: undefined,
+  };
+  assert.deepEqual(validate(withSpec(allowed), withSpec(base)), []);
+  const old = withSpec(base);
+  assert.deepEqual(validate({ ...old }, old), [], 'the same spec object');
+  for (const spec of [
+    { ...base, containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 81 }] }] },
+    { ...base, containers: [...base.containers, { name: 'd', image: 'x' }] },
+    { ...base, initContainers: [{ name: 'j', image: 'init:1' }] },
+    { ...base, nodeName: 'n1' },
+    { containers: base.containers, tolerations: base.tolerations },
+  ]) {
+    const errs = validate(withSpec(spec), withSpec(base));
+    assert.equal(errs.length, 1, JSON.stringify(spec));
+    assert.equal(errs[0]?.type, 'FieldValueForbidden');
+    assert.equal(errs[0]?.field, 'spec');
+  }
+});

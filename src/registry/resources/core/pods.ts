@@ -65,18 +65,49 @@ function validatePodUpdate(obj: KObject, old: KObject): FieldError[] {
         detail: 'field is immutable',
       },
     ];
-  const strip = (o: KObject) => {
-    const s = structuredClone((o['spec'] ?? {}) as Obj);
-    for (const list of ['containers', 'initContainers']) {
-      if (Array.isArray(s[list])) for (const c of s[list] as Obj[]) delete c['image'];
-    }
-    delete s['activeDeadlineSeconds'];
-    delete s['tolerations'];
-    delete s['terminationGracePeriodSeconds'];
-    return s;
-  };
-  if (deepEqual(strip(obj), strip(old))) return [];
+  const spec = (o: KObject) => (o['spec'] ?? {}) as Obj;
+  if (equalOutside(spec(obj), spec(old), MUTABLE_SPEC, sameSpecField)) return [];
   return [{ type: 'FieldValueForbidden', field: 'spec', detail: MUTABLE.slice('spec: Forbidden: '.length) }];
+}
+
+/** The spec fields an update may change (besides the containers' images). */
+const MUTABLE_SPEC: ReadonlySet<string> = new Set([
+  'activeDeadlineSeconds',
+  'tolerations',
+  'terminationGracePeriodSeconds',
+]);
+const IMAGE: ReadonlySet<string> = new Set(['image']);
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Whether `a` and `b` are equal but for their top-level keys in `skip`, each other key's
+ * values compared by `same` (deep equality by default); no copies are made. Keys holding
+ * undefined count as absent, as in deepEqual.
+ */
+function equalOutside(
+  a: Obj,
+  b: Obj,
+  skip: ReadonlySet<string>,
+  same: (key: string, x: unknown, y: unknown) => boolean = (_k, x, y) => deepEqual(x, y),
+): boolean {
+  if (a === b) return true;
+  for (const k in a) if (!skip.has(k) && !same(k, a[k], b[k])) return false;
+  for (const k in b) if (!skip.has(k) && !(k in a) && !same(k, undefined, b[k])) return false;
+  return true;
+}
+
+/** One spec field of a pod update: containers may change their images, nothing else. */
+function sameSpecField(key: string, x: unknown, y: unknown): boolean {
+  if ((key !== 'containers' && key !== 'initContainers') || !Array.isArray(x) || !Array.isArray(y))
+    return deepEqual(x, y);
+  if (x.length !== y.length) return false;
+  return x.every((c, i) => {
+    const d: unknown = y[i];
+    return isObj(c) && isObj(d) ? equalOutside(c, d, IMAGE) : deepEqual(c, d);
+  });
 }
 
 /**
