@@ -11,7 +11,7 @@
  *
  *   node dist/bench/scale/main.js [--quick] [--nodes N] [--pods N] [--concurrency N]
  *     [--churn-rate N] [--churn-seconds N] [--running-timeout S] [--profile DIR] [--no-kubectl]
- *     [--node-arg FLAG]...
+ *     [--node-arg FLAG]... [--server-log FILE]
  *
  * It stops the server it starts, also on failure or Ctrl-C; every wait is bounded.
  */
@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       ...opts.nodeArgs,
     ],
     ['--simulated-nodes', String(opts.nodes)],
+    opts.serverLog,
   );
   const creds = readCredentials(server.kubeconfig);
   const http = new HttpsTransport({

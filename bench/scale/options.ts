@@ -21,6 +21,8 @@ export interface Options {
   nodeArgs: string[];
   /** Skip the run of the real kubectl (`kubectl get pods -A`). */
   skipKubectl: boolean;
+  /** Copy the server's output here as it comes (with `--node-arg --trace-gc`: every collection). */
+  serverLog?: string;
 }
 
 export function parseOptions(argv: string[]): Options {
@@ -49,5 +51,7 @@ export function parseOptions(argv: string[]): Options {
   opts.runningTimeoutSeconds = num('running-timeout', Math.max(600, opts.pods / 50), 1);
   const profile = value('profile');
   if (profile !== undefined) opts.profileDir = profile;
+  const log = value('server-log');
+  if (log !== undefined) opts.serverLog = log;
   return opts;
 }

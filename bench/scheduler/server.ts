@@ -5,7 +5,7 @@
  * a bounded wait). Every wait is bounded; it never touches a process it did not start.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,7 +19,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(nodeArgs: string[], args: string[]): Promise<BenchServer> {
+/** `logFile`: where to copy the server's output (standard output and error) as it comes. */
+export async function startBenchServer(
+  nodeArgs: string[],
+  args: string[],
+  logFile?: string,
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-scheduler-'));
   const child: ChildProcess = spawn(
     process.execPath,
@@ -38,8 +43,13 @@ export async function startBenchServer(nodeArgs: string[], args: string[]): Prom
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
+  if (logFile) writeFileSync(logFile, '');
+  const copy = (text: string) => {
+    if (logFile) appendFileSync(logFile, text);
+  };
   child.stderr!.on('data', (d: Buffer) => {
     out += d.toString();
+    copy(d.toString());
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async () => {
@@ -56,6 +66,7 @@ export async function startBenchServer(nodeArgs: string[], args: string[]): Prom
       const timer = setTimeout(() => reject(new Error(`k8ts server not ready in 60 s:\n${out}`)), 60_000);
       createInterface({ input: child.stdout! }).on('line', (line) => {
         out += `${line}\n`;
+        copy(`${line}\n`);
         const m = /API server ready at (\S+)/.exec(line);
         if (m) {
           clearTimeout(timer);
