@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { UserInfo } from '../registry/types.js';
+import { Fifo } from '../util/fifo.js';
 import { statusFrom } from './errors.js';
 import { type HttpResponse, LineSplitter, lines, type RequestOptions, type Transport } from './transport.js';
 
@@ -99,7 +100,7 @@ type WatchEventObject = { type: string; object: unknown };
 
 /** What a streamed response delivered and its reader has not taken yet; wakes the reader. */
 class Arrivals<T> {
-  readonly items: T[] = [];
+  readonly items = new Fifo<T>();
   private wake: (() => void) | undefined;
 
   push(item: T): void {

@@ -5,13 +5,15 @@
  * 1000 s, as client-go's default) or after a fixed delay. Pure apart from timers.
  */
 
+import { Fifo } from '../util/fifo.js';
+
 export class WorkQueue {
-  private readonly queue: string[] = [];
+  private readonly queue = new Fifo<string>();
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly delayed = new Map<string, NodeJS.Timeout>();
-  private readonly waiters: ((key: string | undefined) => void)[] = [];
+  private readonly waiters = new Fifo<(key: string | undefined) => void>();
   private shuttingDown = false;
 
   constructor(
@@ -91,7 +93,7 @@ export class WorkQueue {
     this.shuttingDown = true;
     for (const t of this.delayed.values()) clearTimeout(t);
     this.delayed.clear();
-    for (const w of this.waiters.splice(0)) w(undefined);
+    for (const w of this.waiters.drain()) w(undefined);
   }
 }
 

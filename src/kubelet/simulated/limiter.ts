@@ -4,9 +4,11 @@
  * First come, first served. Pure apart from promises.
  */
 
+import { Fifo } from '../../util/fifo.js';
+
 export class Limiter {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting = new Fifo<() => void>();
 
   constructor(private readonly max: number) {}
 
