@@ -48,8 +48,9 @@ export async function startBenchServer(
     if (logFile) appendFileSync(logFile, text);
   };
   child.stderr!.on('data', (d: Buffer) => {
-    out += d.toString();
-    copy(d.toString());
+    const text = d.toString();
+    out += text;
+    copy(text);
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async () => {

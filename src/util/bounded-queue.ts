@@ -5,10 +5,10 @@
  * Aborting the signal or calling `return()` ends the iteration normally, even while a
  * `next()` is pending. Pure: no I/O.
  */
+import { Fifo } from './fifo.js';
 
 export class BoundedQueue<T> implements AsyncIterableIterator<T> {
-  private items: T[] = [];
-  private head = 0;
+  private readonly items = new Fifo<T>();
   private waiter: ((r: IteratorResult<T>) => void) | undefined;
   private waiterReject: ((e: unknown) => void) | undefined;
   private error: unknown;
@@ -31,7 +31,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   }
 
   get pending(): number {
-    return this.items.length - this.head;
+    return this.items.length;
   }
 
   /** Delivers an item; returns false once the queue is closed (or just overflowed). */
@@ -55,8 +55,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   fail(err: unknown): void {
     if (this.closed) return;
     this.error = err;
-    this.items = [];
-    this.head = 0;
+    this.items.clear();
     if (this.waiterReject) {
       const r = this.waiterReject;
       this.clearWaiter();
@@ -69,8 +68,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   end(): void {
     if (this.done) return;
     this.done = true;
-    this.items = [];
-    this.head = 0;
+    this.items.clear();
     if (this.waiter) {
       const w = this.waiter;
       this.clearWaiter();
@@ -82,17 +80,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   next(): Promise<IteratorResult<T>> {
     if (this.error !== undefined) return Promise.reject(this.error);
     if (this.done) return Promise.resolve({ value: undefined, done: true });
-    if (this.head < this.items.length) {
-      const item = this.items[this.head++]!;
-      if (this.head === this.items.length) {
-        this.items = [];
-        this.head = 0;
-      } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-        this.items = this.items.slice(this.head);
-        this.head = 0;
-      }
-      return Promise.resolve({ value: item, done: false });
-    }
+    if (this.items.length > 0) return Promise.resolve({ value: this.items.shift()!, done: false });
     this.wakeProducer();
     return new Promise((resolve, reject) => {
       this.waiter = resolve;

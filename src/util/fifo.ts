@@ -21,21 +21,24 @@ export class Fifo<T> {
     const item = this.items[this.head]!;
     this.items[this.head] = undefined as T;
     this.head++;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+    if (this.head === this.items.length) this.clear();
+    else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
     return item;
   }
 
+  /** Removes every item. */
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+
   /** Removes and returns every item, oldest first. */
   drain(): T[] {
     const out = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
+    this.clear();
     return out;
   }
 }

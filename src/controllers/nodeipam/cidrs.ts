@@ -18,20 +18,24 @@ export function formatIp(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 
-/** How many subnets of size /`maskBits` `cluster` holds. */
-export function subnetCount(cluster: string, maskBits: number): number {
+/** The first address of `cluster` and how many subnets of size /`maskBits` it holds. */
+function split(cluster: string, maskBits: number): { base: number; count: number } {
   const c = parseCidr(cluster);
   if (maskBits < c.bits)
     throw new Error(`node mask /${maskBits} is larger than the cluster range ${cluster}`);
-  return 2 ** (maskBits - c.bits);
+  return { base: c.base, count: 2 ** (maskBits - c.bits) };
+}
+
+/** How many subnets of size /`maskBits` `cluster` holds. */
+export function subnetCount(cluster: string, maskBits: number): number {
+  return split(cluster, maskBits).count;
 }
 
 /** The `index`-th subnet of size /`maskBits` inside `cluster`, or undefined past the end. */
 export function subnetAt(cluster: string, maskBits: number, index: number): string | undefined {
-  const c = parseCidr(cluster);
-  const count = subnetCount(cluster, maskBits);
+  const { base, count } = split(cluster, maskBits);
   if (index < 0 || index >= count) return undefined;
-  return `${formatIp(c.base + index * 2 ** (32 - maskBits))}/${maskBits}`;
+  return `${formatIp(base + index * 2 ** (32 - maskBits))}/${maskBits}`;
 }
 
 /** The index of `subnet` in `cluster` at `maskBits`, or undefined when it is not one of them. */
