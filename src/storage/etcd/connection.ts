@@ -1,6 +1,6 @@
 /**
- * The connection to an etcd cluster: a gRPC client over node:http2 with one session per
- * member (grpc/client.ts: KV and lease calls, Watch streams), and the retry loop that
+ * The connection to an etcd cluster: a gRPC client over HTTP/2 (grpc/http2/) with one
+ * connection per member (grpc/client.ts: KV and lease calls, Watch streams), and the retry loop that
  * carries each request through member loss and leader elections. A request is retried
  * (moving to the next member after a transient failure, with capped, jittered backoff)
  * while its errors are transient, for a bounded time; then it fails with Unavailable.

@@ -1,7 +1,7 @@
 /**
- * gRPC calls to one etcd member over node:http2: one long-lived HTTP/2 session (h2c for
- * http://, TLS with ALPN h2 and the system's CAs for https://), reopened on the next call
- * once it has failed or been told to go away, carrying any number of concurrent streams.
+ * gRPC calls to one etcd member: one long-lived HTTP/2 connection (http2/connection.ts; h2c
+ * for http://, TLS with ALPN h2 and the system's CAs for https://), reopened on the next
+ * call once it has failed or been told to go away, carrying any number of concurrent streams.
  * A unary call sends one length-prefixed message with its deadline (grpc-timeout) and reads
  * one message back; a streaming call (the watch) sends and receives messages until either
  * side ends it. The status comes from the trailers, or from the headers of a trailers-only
@@ -13,16 +13,15 @@
  * is open; one that does not answer in time is torn down, so that its calls fail instead of
  * hanging on a dead connection. Nothing outlives `close()`.
  */
-import {
-  type ClientHttp2Session,
-  type ClientHttp2Stream,
-  connect,
-  constants,
-  type IncomingHttpHeaders,
-  type OutgoingHttpHeaders,
-} from 'node:http2';
 import { FRAME_PREFIX } from '../../../util/proto-wire.js';
 import { FrameReader } from './frames.js';
+import {
+  type ClientStream,
+  H2Connection,
+  type StreamHandlers as H2Handlers,
+  type StreamError,
+} from './http2/connection.js';
+import { encodeHeaders, type HeaderField } from './http2/hpack.js';
 import { ChannelClosedError, Code, codeOfHttpStatus, decodeGrpcMessage, GrpcError } from './status.js';
 
 export interface CallOptions {
@@ -31,7 +30,7 @@ export interface CallOptions {
 }
 
 export interface ChannelOptions {
-  /** How long a ping may take before the session is torn down (default 10 s). */
+  /** How long a ping may take before the connection is torn down (default 10 s). */
   pingTimeoutMs?: number;
   /** Ping interval while a stream is open (default 30 s). */
   keepaliveMs?: number;
@@ -52,16 +51,16 @@ export interface StreamCall {
   close(): void;
 }
 
-/** Per-stream and per-session receive windows: long lists arrive without waiting for window updates. */
+/** Per-stream and per-connection receive windows: long lists arrive without waiting for window updates. */
 const STREAM_WINDOW = 8 * 1024 * 1024;
-const SESSION_WINDOW = 64 * 1024 * 1024;
+const CONNECTION_WINDOW = 64 * 1024 * 1024;
 /** etcd (grpc-go) sends GOAWAY to clients that ping more often than every 5 s. */
 const MIN_PING_INTERVAL_MS = 10_000;
 
 export class GrpcChannel {
-  private session: ClientHttp2Session | undefined;
-  /** Why the current session failed, for the calls that fail with it. */
-  private sessionError: string | undefined;
+  private conn: H2Connection | undefined;
+  /** Why the current connection failed, for the calls that fail with it. */
+  private connError: string | undefined;
   private pinging = false;
   private lastPing = 0;
   private streams = 0;
@@ -69,6 +68,9 @@ export class GrpcChannel {
   private closed = false;
   private readonly pingTimeoutMs: number;
   private readonly keepaliveMs: number;
+  /** The request headers every call shares: the pseudo-headers before :path, the rest after it. */
+  private readonly pseudo: Buffer;
+  private readonly regular: Buffer;
 
   constructor(
     readonly endpoint: string,
@@ -76,6 +78,24 @@ export class GrpcChannel {
   ) {
     this.pingTimeoutMs = opts.pingTimeoutMs ?? 10_000;
     this.keepaliveMs = opts.keepaliveMs ?? 30_000;
+    let scheme = 'http';
+    let authority = endpoint;
+    try {
+      const url = new URL(endpoint);
+      scheme = url.protocol.replace(/:$/, '');
+      authority = url.host;
+    } catch {
+      // reported by the first call, which cannot connect
+    }
+    this.pseudo = encodeHeaders([
+      [':method', 'POST'],
+      [':scheme', scheme],
+      [':authority', authority],
+    ]);
+    this.regular = encodeHeaders([
+      ['content-type', 'application/grpc'],
+      ['te', 'trailers'],
+    ]);
   }
 
   /**
@@ -85,45 +105,52 @@ export class GrpcChannel {
   unary(path: string, frame: Buffer, opts: CallOptions): Promise<Buffer> {
     if (this.closed) return Promise.reject(this.closedError());
     const timeoutMs = Math.max(1, Math.ceil(opts.deadline - Date.now()));
-    let stream: ClientHttp2Stream;
-    try {
-      stream = this.request(path, { 'grpc-timeout': grpcTimeout(timeoutMs) });
-    } catch (err) {
-      return Promise.reject(err);
-    }
     return new Promise<Buffer>((resolve, reject) => {
-      const answer = new Answer(stream);
+      const answer = new Answer();
       const chunks: Buffer[] = [];
       let received = 0;
       let settled = false;
-      const timer = setTimeout(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const handlers: H2Handlers = {
+        headers: (fields) => answer.headers(fields),
+        data: (chunk) => {
+          if (chunk.byteLength === 0) return;
+          chunks.push(chunk);
+          received += chunk.byteLength;
+        },
+        closed: (err) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const failure = answer.failure(this, err);
+          if (failure) {
+            reject(failure);
+            return;
+          }
+          try {
+            resolve(unframe(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received)));
+          } catch (e) {
+            reject(e);
+          }
+        },
+      };
+      let stream: ClientStream;
+      try {
+        stream = this.request(path, [['grpc-timeout', grpcTimeout(timeoutMs)]], handlers, frame);
+      } catch (err) {
+        settled = true;
+        reject(err);
+        return;
+      }
+      timer = setTimeout(() => {
+        if (settled) return;
         settled = true;
         reject(
           new GrpcError(Code.DEADLINE_EXCEEDED, `deadline of ${timeoutMs} ms exceeded (${this.endpoint})`),
         );
-        stream.close(constants.NGHTTP2_CANCEL);
+        stream.cancel();
         this.checkAlive();
       }, timeoutMs);
-      stream.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        received += chunk.byteLength;
-      });
-      stream.on('close', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const failure = answer.failure(this, stream);
-        if (failure) {
-          reject(failure);
-          return;
-        }
-        try {
-          resolve(unframe(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received)));
-        } catch (err) {
-          reject(err);
-        }
-      });
-      stream.end(frame);
     });
   }
 
@@ -131,10 +158,9 @@ export class GrpcChannel {
    * Opens a bidirectional stream on `path` with extra request headers (gRPC metadata).
    * Throws GrpcError (UNAVAILABLE) or ChannelClosedError when it cannot be opened.
    */
-  stream(path: string, metadata: OutgoingHttpHeaders, handlers: StreamHandlers): StreamCall {
+  stream(path: string, metadata: Record<string, string>, handlers: StreamHandlers): StreamCall {
     if (this.closed) throw this.closedError();
-    const stream = this.request(path, metadata);
-    const answer = new Answer(stream);
+    const answer = new Answer();
     const frames = new FrameReader();
     let over = false;
     const finish = (): boolean => {
@@ -143,93 +169,91 @@ export class GrpcChannel {
       this.streamDone();
       return true;
     };
+    const stream = this.request(path, Object.entries(metadata), {
+      headers: (fields) => answer.headers(fields),
+      data: (chunk) => {
+        if (over || chunk.byteLength === 0) return;
+        let messages: Buffer[];
+        try {
+          // A copy: messages kept by the watcher must not pin the connection's read buffers.
+          messages = frames.push(Buffer.from(chunk));
+        } catch (err) {
+          if (finish()) handlers.ended(new GrpcError(Code.INTERNAL, describe(err)));
+          stream.cancel();
+          return;
+        }
+        for (const m of messages) {
+          if (over) return;
+          handlers.message(m);
+        }
+      },
+      closed: (err) => {
+        if (!finish()) return;
+        handlers.ended(
+          answer.failure(this, err) ?? new GrpcError(Code.OK, `${this.endpoint} ended the stream`),
+        );
+      },
+    });
     this.streamStarted();
-    stream.on('data', (chunk: Buffer) => {
-      if (over) return;
-      let messages: Buffer[];
-      try {
-        messages = frames.push(chunk);
-      } catch (err) {
-        if (finish()) handlers.ended(new GrpcError(Code.INTERNAL, describe(err)));
-        stream.close(constants.NGHTTP2_CANCEL);
-        return;
-      }
-      for (const m of messages) {
-        if (over) return;
-        handlers.message(m);
-      }
-    });
-    stream.on('close', () => {
-      if (!finish()) return;
-      handlers.ended(
-        answer.failure(this, stream) ?? new GrpcError(Code.OK, `${this.endpoint} ended the stream`),
-      );
-    });
     return {
       write: (frame) => {
-        if (!over && !stream.destroyed) stream.write(frame);
+        if (!over) stream.write(frame, false);
       },
       close: () => {
-        if (finish()) stream.close(constants.NGHTTP2_CANCEL);
+        if (finish()) stream.cancel();
       },
     };
   }
 
-  /** A new stream on the live session; a session that refuses one is dropped. */
-  private request(path: string, extra: OutgoingHttpHeaders): ClientHttp2Stream {
-    const session = this.open();
+  /** A new stream on the live connection; a connection that refuses one is dropped. */
+  private request(
+    path: string,
+    extra: readonly HeaderField[],
+    handlers: H2Handlers,
+    body?: Buffer,
+  ): ClientStream {
+    let conn: H2Connection | undefined;
     try {
-      return session.request(
-        {
-          ':method': 'POST',
-          ':path': path,
-          'content-type': 'application/grpc',
-          te: 'trailers',
-          ...extra,
-        },
-        { endStream: false },
-      );
+      conn = this.open();
+      const block = Buffer.concat([
+        this.pseudo,
+        encodeHeaders([[':path', path]]),
+        this.regular,
+        encodeHeaders(extra),
+      ]);
+      return conn.request(block, handlers, body, body !== undefined);
     } catch (err) {
-      this.drop(session, err);
+      this.drop(conn, err);
       throw this.unavailable(err);
     }
   }
 
-  /** The live session, opened if there is none. */
-  private open(): ClientHttp2Session {
-    const current = this.session;
-    if (current && !current.closed && !current.destroyed) return current;
-    this.sessionError = undefined;
-    const s = connect(this.endpoint, {
-      settings: { enablePush: false, initialWindowSize: STREAM_WINDOW },
-      maxSessionMemory: 64,
-    });
-    s.on('connect', () => {
-      try {
-        s.setLocalWindowSize(SESSION_WINDOW);
-      } catch {
-        // the session failed already; its calls report why
-      }
-    });
-    s.on('error', (err) => this.drop(s, err));
-    // After GOAWAY the streams already sent still finish; new calls go to a new session.
-    s.on('goaway', () => this.drop(s, 'the member sent GOAWAY', false));
-    s.on('close', () => this.drop(s, 'the connection closed'));
-    // Calls in flight hold the process open through their deadline timers, an idle session does not.
-    s.unref();
-    this.session = s;
-    return s;
+  /** The live connection, opened if there is none (or the last one takes no new streams). */
+  private open(): H2Connection {
+    const current = this.conn;
+    if (current?.usable) return current;
+    // A connection told to go away (or out of stream ids) finishes its streams on its own.
+    if (current) this.drop(current, current.failed ?? 'the connection takes no new streams', false);
+    this.connError = undefined;
+    const conn: H2Connection = new H2Connection(
+      new URL(this.endpoint),
+      (why) => this.drop(conn, why, false),
+      () => this.drop(conn, 'the member sent GOAWAY', false),
+      { streamWindow: STREAM_WINDOW, connectionWindow: CONNECTION_WINDOW },
+    );
+    this.conn = conn;
+    return conn;
   }
 
   /**
-   * Forgets a failed session (the next call opens a new one) and, with `destroy`, tears it
-   * down so that its streams fail now.
+   * Forgets a failed connection (the next call opens a new one) and, with `destroy`, tears
+   * it down so that its streams fail now.
    */
-  private drop(s: ClientHttp2Session | undefined, why: unknown, destroy = true): void {
-    if (!s || this.session !== s) return;
-    this.sessionError = describe(why);
-    this.session = undefined;
-    if (destroy && !s.destroyed) s.destroy();
+  private drop(c: H2Connection | undefined, why: unknown, destroy = true): void {
+    if (!c || this.conn !== c) return;
+    this.connError = describe(why);
+    this.conn = undefined;
+    if (destroy) c.destroy(this.connError);
   }
 
   private streamStarted(): void {
@@ -246,33 +270,28 @@ export class GrpcChannel {
     this.keepalive = undefined;
   }
 
-  /** Pings the session (at most one ping at a time, and not too often); no answer in time tears it down. */
+  /** Pings the connection (at most one ping at a time, and not too often); no answer in time tears it down. */
   private checkAlive(): void {
-    const s = this.session;
+    const c = this.conn;
     const now = Date.now();
-    if (!s || s.destroyed || this.pinging || now - this.lastPing < MIN_PING_INTERVAL_MS) return;
+    if (!c || c.failed !== undefined || this.pinging || now - this.lastPing < MIN_PING_INTERVAL_MS) return;
     this.pinging = true;
     this.lastPing = now;
     const timer = setTimeout(() => {
       this.pinging = false;
-      this.drop(s, `no answer to a ping in ${this.pingTimeoutMs} ms`);
+      this.drop(c, `no answer to a ping in ${this.pingTimeoutMs} ms`);
     }, this.pingTimeoutMs);
     timer.unref();
-    const done = (err: Error | null) => {
+    c.ping((err) => {
       clearTimeout(timer);
       this.pinging = false;
-      if (err) this.drop(s, err);
-    };
-    try {
-      s.ping(done);
-    } catch (err) {
-      done(err instanceof Error ? err : new Error(String(err)));
-    }
+      if (err) this.drop(c, err);
+    });
   }
 
-  /** UNAVAILABLE, saying why the session failed if it did. */
+  /** UNAVAILABLE, saying why the connection failed if it did. */
   unavailable(cause: unknown): GrpcError {
-    const why = this.sessionError ?? describe(cause);
+    const why = this.connError ?? describe(cause);
     return new GrpcError(Code.UNAVAILABLE, `connection to ${this.endpoint} failed: ${why}`);
   }
 
@@ -285,9 +304,9 @@ export class GrpcChannel {
     this.closed = true;
     clearInterval(this.keepalive);
     this.keepalive = undefined;
-    const s = this.session;
-    this.session = undefined;
-    s?.destroy();
+    const c = this.conn;
+    this.conn = undefined;
+    c?.destroy('the channel was closed');
   }
 }
 
@@ -296,29 +315,18 @@ class Answer {
   private httpStatus = 0;
   private status: number | undefined;
   private message = '';
-  private error: unknown;
 
-  constructor(stream: ClientHttp2Stream) {
-    stream.on('response', (h) => {
-      this.httpStatus = Number(h[':status'] ?? 0);
-      this.statusFrom(h); // a trailers-only answer carries its status here
-    });
-    stream.on('trailers', (h) => this.statusFrom(h));
-    stream.on('error', (err) => {
-      this.error = err;
-    });
-  }
-
-  private statusFrom(h: IncomingHttpHeaders): void {
-    const s = h['grpc-status'];
-    if (s === undefined) return;
-    this.status = Number(s);
-    const m = h['grpc-message'];
-    this.message = decodeGrpcMessage(Array.isArray(m) ? m[0] : m);
+  /** Response headers (a trailers-only answer carries its status here) or trailers. */
+  headers(fields: HeaderField[]): void {
+    for (const [name, value] of fields) {
+      if (name === ':status') this.httpStatus = Number(value);
+      else if (name === 'grpc-status') this.status = Number(value);
+      else if (name === 'grpc-message') this.message = decodeGrpcMessage(value);
+    }
   }
 
   /** After the stream closed: why it failed, or undefined for status OK. */
-  failure(channel: GrpcChannel, stream: ClientHttp2Stream): GrpcError | undefined {
+  failure(channel: GrpcChannel, err: StreamError | undefined): GrpcError | undefined {
     if (this.status === undefined) {
       if (this.httpStatus !== 0 && this.httpStatus !== 200) {
         return new GrpcError(
@@ -326,7 +334,7 @@ class Answer {
           `HTTP status ${this.httpStatus} from ${channel.endpoint}`,
         );
       }
-      return channel.unavailable(this.error ?? `stream closed without a status (code ${stream.rstCode})`);
+      return channel.unavailable(err ?? 'stream closed without a status');
     }
     return this.status === Code.OK ? undefined : new GrpcError(this.status, this.message);
   }
