@@ -30,24 +30,30 @@ export class Metrics {
   openWatches = 0;
 
   observeRequest(verb: string, resource: string, code: number, seconds: number): void {
-    const rl = { verb: verb.toUpperCase(), resource, code: String(code) };
-    const rk = labels(rl);
-    const r = this.requests.get(rk) ?? { l: rl, n: 0 };
+    // Keyed by the raw values: the label text is only built for a new series and when rendered.
+    const lk = `${verb}\u0000${resource}`;
+    const rk = `${lk}\u0000${code}`;
+    let r = this.requests.get(rk);
+    if (!r) {
+      r = { l: { verb: verb.toUpperCase(), resource, code: String(code) }, n: 0 };
+      this.requests.set(rk, r);
+    }
     r.n++;
-    this.requests.set(rk, r);
-    const ll = { verb: verb.toUpperCase(), resource };
-    const lk = labels(ll);
-    const h = this.latency.get(lk) ?? { l: ll, h: new Histogram() };
+    let h = this.latency.get(lk);
+    if (!h) {
+      h = { l: { verb: verb.toUpperCase(), resource }, h: new Histogram() };
+      this.latency.set(lk, h);
+    }
     h.h.observe(seconds);
-    this.latency.set(lk, h);
   }
 
   observeStorage(operation: string, seconds: number): void {
-    const l = { operation };
-    const k = labels(l);
-    const h = this.storage.get(k) ?? { l, h: new Histogram() };
+    let h = this.storage.get(operation);
+    if (!h) {
+      h = { l: { operation }, h: new Histogram() };
+      this.storage.set(operation, h);
+    }
     h.h.observe(seconds);
-    this.storage.set(k, h);
   }
 
   render(extra: Record<string, number> = {}): string {

@@ -3,12 +3,13 @@ import { ApiError, Errors } from '../errors.js';
 import type { Req, Res } from './types.js';
 
 export function writeJson(res: Res, code: number, body: unknown, contentType = 'application/json'): void {
-  const data = JSON.stringify(body);
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(code, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(data)) });
+  // Encoded once: the length is the buffer's, not a second pass over the text.
+  const data = Buffer.from(JSON.stringify(body));
+  res.writeHead(code, { 'content-type': contentType, 'content-length': String(data.byteLength) });
   res.end(data);
 }
 
