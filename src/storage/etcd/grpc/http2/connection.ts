@@ -332,9 +332,14 @@ export class H2Connection {
       this.reader.push(chunk, (f) => this.frame(f));
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      const code = err instanceof HpackError ? ErrorCode.COMPRESSION_ERROR : ErrorCode.PROTOCOL_ERROR;
-      this.goaway(code);
-      this.destroy(`HTTP/2 protocol error: ${why}`);
+      if (err instanceof FrameError || err instanceof HpackError) {
+        this.goaway(err instanceof HpackError ? ErrorCode.COMPRESSION_ERROR : ErrorCode.PROTOCOL_ERROR);
+        this.destroy(`HTTP/2 protocol error: ${why}`);
+      } else {
+        // A stream's owner threw while handling what arrived: the rest of the chunk is lost to
+        // every stream, so the connection cannot go on either (its calls fail and are retried).
+        this.destroy(`error while handling an answer: ${why}`);
+      }
     }
   }
 
