@@ -59,12 +59,16 @@ export function keepSystemMeta(obj: KObject, old: KObject): void {
   delete m.selfLink;
 }
 
-/** The stored form: everything but resourceVersion, which comes from the store's revision. */
+/**
+ * The stored form: everything but resourceVersion, which comes from the store's revision.
+ * The field is set to undefined (which JSON leaves out) rather than deleted for the call:
+ * a delete turns the metadata object into V8's slow dictionary form for the rest of its life.
+ */
 export function encode(obj: KObject): Buffer {
   const m = obj.metadata;
   if (m?.resourceVersion === undefined) return Buffer.from(JSON.stringify(obj));
   const rv = m.resourceVersion;
-  delete m.resourceVersion;
+  m.resourceVersion = undefined;
   try {
     return Buffer.from(JSON.stringify(obj));
   } finally {
