@@ -36,7 +36,10 @@ import {
   unpad,
   wordsFrame,
 } from './frames.js';
-import { DEFAULT_TABLE_SIZE, type HeaderField, HpackDecoder, HpackError } from './hpack.js';
+import { DEFAULT_TABLE_SIZE, HpackDecoder, HpackError } from './hpack.js';
+import { type ClientStream, Stream, StreamError, type StreamHandlers, type StreamOwner } from './stream.js';
+
+export { type ClientStream, StreamError, type StreamHandlers } from './stream.js';
 
 export interface ConnectionOptions {
   /** Receive window of each stream (default 8 MiB): long answers arrive without waiting. */
@@ -45,70 +48,10 @@ export interface ConnectionOptions {
   connectionWindow?: number;
 }
 
-/** What a stream tells its owner, in this order; nothing after `closed`. */
-export interface StreamHandlers {
-  /** A header block: the response headers, then trailers (with `end`). */
-  headers(fields: HeaderField[], end: boolean): void;
-  /** Data, in order; the last chunk may come with `end` (then no trailers follow). */
-  data(chunk: Buffer, end: boolean): void;
-  /** The stream is over: normally (`undefined`, after the end), or why not. */
-  closed(err: StreamError | undefined): void;
-}
-
-/** A stream that ended before the peer ended it: reset, refused, or its connection failed. */
-export class StreamError extends Error {
-  override readonly name = 'StreamError';
-
-  constructor(
-    message: string,
-    /** The HTTP/2 error code the peer sent, if it reset the stream. */
-    readonly code?: number,
-  ) {
-    super(message);
-  }
-}
-
-export interface ClientStream {
-  /** Sends data, ending our side with `end`; ignored once the stream is over. */
-  write(data: Buffer, end: boolean): void;
-  /** Resets the stream (CANCEL); its handlers are not called any more. */
-  cancel(): void;
-}
-
 /** Stream ids are 31-bit and never reused: a connection that used them all takes no more. */
 const LAST_STREAM_ID = 2 ** 31 - 1;
 
-class Stream implements ClientStream {
-  id = 0;
-  sendWindow = 0;
-  /** Bytes received since the stream's window was last opened. */
-  consumed = 0;
-  /** Data waiting for window, and whether our side ends after it. */
-  pending: Buffer[] = [];
-  pendingEnd = false;
-  localEnded = false;
-  over = false;
-
-  constructor(
-    private readonly conn: H2Connection,
-    readonly headerBlock: Buffer,
-    readonly handlers: StreamHandlers,
-  ) {}
-
-  write(data: Buffer, end: boolean): void {
-    if (this.over || this.localEnded || this.pendingEnd) return;
-    if (data.byteLength > 0) this.pending.push(data);
-    this.pendingEnd = end;
-    if (this.id !== 0) this.conn.pump(this);
-  }
-
-  cancel(): void {
-    if (this.over) return;
-    this.conn.finish(this, undefined, ErrorCode.CANCEL, false);
-  }
-}
-
-export class H2Connection {
+export class H2Connection implements StreamOwner {
   private readonly socket: Socket;
   private readonly reader = new FrameReader(DEFAULT_MAX_FRAME);
   private readonly hpack = new HpackDecoder(DEFAULT_TABLE_SIZE);
