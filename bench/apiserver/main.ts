@@ -39,7 +39,7 @@ async function rawEtcdPuts(opts: Options, label: string): Promise<number> {
   const client = new Etcd3({ hosts: etcd.endpoints });
   const value = Buffer.alloc(opts.valueBytes, 'v');
   try {
-    const cpu = cpuMeter(undefined);
+    const cpu = cpuMeter(undefined, etcd.pids());
     const r = await runLoad(opts.creates, opts.concurrency, (i) =>
       client.put(`/raw/${i}`).value(value).exec(),
     );
@@ -66,7 +66,7 @@ async function benchBackend(name: 'sqlite' | 'etcd', opts: Options): Promise<Bac
       const creds = readCredentials(server.kubeconfig);
       const t = makeTransport(opts.transport, creds, opts.concurrency);
       try {
-        return await runPhases(name, server.pid, t, creds, opts);
+        return await runPhases(name, server.pid, t, creds, opts, etcd?.pids() ?? []);
       } finally {
         t.close();
       }

@@ -32,6 +32,7 @@ export async function runPhases(
   t: Transport,
   creds: Credentials,
   opts: Options,
+  etcdPids: number[] = [],
 ): Promise<BackendResult> {
   const line = (label: string, text: string) => console.log(`${`${name} ${label}:`.padEnd(44)}${text}`);
   const rss = (when: string) => line(`server RSS ${when}`, `${fmt(rssMiB(pid), 0)} MiB`);
@@ -39,7 +40,8 @@ export async function runPhases(
   await ensureNamespace(t, SMALL_NS);
   await ensureNamespace(t, BIG_NS);
 
-  const cpu = cpuMeter(pid);
+  const meter = () => cpuMeter(pid, etcdPids);
+  const cpu = meter();
   const creates = await createMany(t, opts.creates, opts.concurrency, opts.valueBytes, (i) =>
     i < opts.small
       ? { namespace: SMALL_NS, name: objectName(i) }
@@ -55,16 +57,17 @@ export async function runPhases(
   rss(`after ${opts.creates} creates`);
   await reads(line, t, SMALL_NS, opts.small, opts);
 
-  if (opts.big > 0) await bigNamespace(line, rss, t, opts, pid);
-  const watchP99 = opts.watchers > 0 ? await watchPhase(line, rss, t, creds, opts, pid) : Number.NaN;
+  if (opts.big > 0) await bigNamespace(line, rss, t, opts, meter);
+  const watchP99 = opts.watchers > 0 ? await watchPhase(line, rss, t, creds, opts, meter) : Number.NaN;
   rss('after load');
   return { name, createsPerSec: creates.perSecond, serverCpuPerCreateUs, watchP99 };
 }
 
-/** CPU use over a phase: the server's and this client's, as a share of one core. */
+/** CPU use over a phase: the server's, this client's and etcd's, as a share of one core. */
 export function cpuText(c: CpuShare): string {
   const server = Number.isNaN(c.server) ? '' : `server ${fmt(100 * c.server, 0)}%, `;
-  return `[CPU: ${server}client ${fmt(100 * c.client, 0)}% of a core; machine ${fmt(100 * c.machine, 0)}% busy]`;
+  const etcd = Number.isNaN(c.etcd) ? '' : `, etcd ${fmt(100 * c.etcd, 0)}%`;
+  return `[CPU: ${server}client ${fmt(100 * c.client, 0)}%${etcd} of a core; machine ${fmt(100 * c.machine, 0)}% busy]`;
 }
 
 async function reads(
@@ -89,9 +92,9 @@ async function bigNamespace(
   rss: (when: string) => void,
   t: Transport,
   opts: Options,
-  pid: number,
+  meter: () => () => CpuShare,
 ): Promise<void> {
-  const cpu = cpuMeter(pid);
+  const cpu = meter();
   const inBig = opts.creates - opts.small;
   const fill = await createMany(t, opts.big - inBig, opts.concurrency, opts.valueBytes, (i) => ({
     namespace: BIG_NS,
@@ -109,9 +112,9 @@ async function watchPhase(
   t: Transport,
   creds: Credentials,
   opts: Options,
-  pid: number,
+  meter: () => () => CpuShare,
 ): Promise<number> {
-  let cpu = cpuMeter(pid);
+  let cpu = meter();
   const watch = await measureWatchDelivery(t, creds, {
     namespace: WATCH_NS,
     watchers: opts.watchers,
@@ -120,7 +123,7 @@ async function watchPhase(
     valueBytes: opts.valueBytes,
     onOpen: () => {
       rss(`with ${opts.watchers} watchers open`);
-      cpu = cpuMeter(pid);
+      cpu = meter();
     },
   });
   const missing = watch.expected - watch.latenciesMs.length;

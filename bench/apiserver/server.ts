@@ -122,17 +122,21 @@ export interface CpuShare {
   server: number;
   /** This process's, as a share of one core. */
   client: number;
+  /** The etcd members' (NaN without etcd), as a share of one core. */
+  etcd: number;
   /** Every process on the machine (etcd and anything else running), as a share of all cores. */
   machine: number;
 }
 
 /**
- * Starts measuring CPU use (of the server `pid`, if given); the returned function gives the
- * shares over the time since.
+ * Starts measuring CPU use (of the server `pid`, if given, and of etcd's processes); the
+ * returned function gives the shares over the time since.
  */
-export function cpuMeter(pid: number | undefined): () => CpuShare {
+export function cpuMeter(pid: number | undefined, etcdPids: number[] = []): () => CpuShare {
   const t0 = performance.now();
   const s0 = pid === undefined ? Number.NaN : cpuSeconds(pid);
+  const etcdSeconds = () => etcdPids.reduce((sum, p) => sum + cpuSeconds(p), 0);
+  const e0 = etcdSeconds();
   const c0 = process.cpuUsage();
   const m0 = machineTicks();
   return () => {
@@ -142,6 +146,7 @@ export function cpuMeter(pid: number | undefined): () => CpuShare {
     return {
       server: pid === undefined ? Number.NaN : (cpuSeconds(pid) - s0) / wall,
       client: (c.user + c.system) / 1e6 / wall,
+      etcd: etcdPids.length === 0 ? Number.NaN : (etcdSeconds() - e0) / wall,
       machine: (m.busy - m0.busy) / (m.total - m0.total),
     };
   };

@@ -29,6 +29,8 @@ export interface EtcdCluster {
   killMember(i: number): Promise<void>;
   /** Starts a killed member `i` again on its data directory and ports, and waits until it is healthy. */
   restartMember(i: number): Promise<void>;
+  /** The process ids of the members that are running (for measuring their CPU). */
+  pids(): number[];
   /** Stops every member that is still running and removes the temporary directory. */
   stop(): Promise<void>;
 }
@@ -110,6 +112,7 @@ async function startOnce(opts: StartEtcdOptions): Promise<EtcdCluster> {
   return {
     endpoints: members.map((m) => m.clientUrl),
     dataDirs: members.map((m) => m.dataDir),
+    pids: () => members.flatMap((m) => (m.proc?.pid !== undefined && running(m.proc) ? [m.proc.pid] : [])),
     async killMember(i: number): Promise<void> {
       const m = members[i];
       if (!m) throw new Error(`no etcd member ${i}`);
