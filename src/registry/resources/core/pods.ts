@@ -10,7 +10,7 @@ import { deepEqual } from '../../../util/deep-equal.js';
 import { specStatus } from '../../strategies/generic.js';
 import type { KObject, ResourceDef } from '../../types.js';
 import { validateContainers } from './containers.js';
-import { defaultPodSpec } from './pod-defaults.js';
+import { defaultPodSpec, isObj } from './pod-defaults.js';
 import { POD_PRINTER } from './pod-printer.js';
 import { checkQuantities } from './quantity-fields.js';
 import { validatePodSpecResources } from './resource-validation.js';
@@ -77,10 +77,6 @@ const MUTABLE_SPEC: ReadonlySet<string> = new Set([
   'terminationGracePeriodSeconds',
 ]);
 const IMAGE: ReadonlySet<string> = new Set(['image']);
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Whether `a` and `b` are equal but for their top-level keys in `skip`, each other key's
