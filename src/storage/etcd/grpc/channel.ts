@@ -68,9 +68,10 @@ export class GrpcChannel {
   private closed = false;
   private readonly pingTimeoutMs: number;
   private readonly keepaliveMs: number;
-  /** The request headers every call shares: the pseudo-headers before :path, the rest after it. */
-  private readonly pseudo: Buffer;
-  private readonly regular: Buffer;
+  private readonly scheme: string = 'http';
+  private readonly authority: string;
+  /** The headers every call to a path shares, encoded once per path (etcd's few methods). */
+  private readonly fixed = new Map<string, Buffer>();
 
   constructor(
     readonly endpoint: string,
@@ -78,24 +79,30 @@ export class GrpcChannel {
   ) {
     this.pingTimeoutMs = opts.pingTimeoutMs ?? 10_000;
     this.keepaliveMs = opts.keepaliveMs ?? 30_000;
-    let scheme = 'http';
-    let authority = endpoint;
+    this.authority = endpoint;
     try {
       const url = new URL(endpoint);
-      scheme = url.protocol.replace(/:$/, '');
-      authority = url.host;
+      this.scheme = url.protocol.replace(/:$/, '');
+      this.authority = url.host;
     } catch {
       // reported by the first call, which cannot connect
     }
-    this.pseudo = encodeHeaders([
-      [':method', 'POST'],
-      [':scheme', scheme],
-      [':authority', authority],
-    ]);
-    this.regular = encodeHeaders([
-      ['content-type', 'application/grpc'],
-      ['te', 'trailers'],
-    ]);
+  }
+
+  private headersOf(path: string): Buffer {
+    let block = this.fixed.get(path);
+    if (!block) {
+      block = encodeHeaders([
+        [':method', 'POST'],
+        [':scheme', this.scheme],
+        [':authority', this.authority],
+        [':path', path],
+        ['content-type', 'application/grpc'],
+        ['te', 'trailers'],
+      ]);
+      this.fixed.set(path, block);
+    }
+    return block;
   }
 
   /**
@@ -215,12 +222,7 @@ export class GrpcChannel {
     let conn: H2Connection | undefined;
     try {
       conn = this.open();
-      const block = Buffer.concat([
-        this.pseudo,
-        encodeHeaders([[':path', path]]),
-        this.regular,
-        encodeHeaders(extra),
-      ]);
+      const block = Buffer.concat([this.headersOf(path), encodeHeaders(extra)]);
       return conn.request(block, handlers, body, body !== undefined);
     } catch (err) {
       this.drop(conn, err);

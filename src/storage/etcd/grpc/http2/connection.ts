@@ -199,12 +199,8 @@ export class H2Connection implements StreamOwner {
         pos = end;
       }
     }
-    if (endNow) {
-      s.localEnded = true;
-      s.pendingEnd = false;
-    } else {
-      this.pump(s);
-    }
+    if (endNow) s.endedLocally();
+    else this.pump(s);
   }
 
   /** Sends as much of a stream's pending data as the windows allow. */
@@ -226,16 +222,12 @@ export class H2Connection implements StreamOwner {
       );
       this.sendWindow -= n;
       s.sendWindow -= n;
-      if (end) {
-        s.localEnded = true;
-        s.pendingEnd = false;
-      }
+      if (end) s.endedLocally();
     }
     this.blocked.delete(s);
     if (s.pendingEnd) {
       this.send(...frame(FrameType.DATA, Flag.END_STREAM, s.id));
-      s.localEnded = true;
-      s.pendingEnd = false;
+      s.endedLocally();
     }
   }
 

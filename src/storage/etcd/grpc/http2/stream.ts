@@ -70,6 +70,12 @@ export class Stream implements ClientStream {
     if (this.id !== 0) this.conn.pump(this);
   }
 
+  /** Our side has sent END_STREAM. */
+  endedLocally(): void {
+    this.localEnded = true;
+    this.pendingEnd = false;
+  }
+
   cancel(): void {
     if (this.over) return;
     this.conn.finish(this, undefined, ErrorCode.CANCEL, false);
