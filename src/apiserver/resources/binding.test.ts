@@ -1,8 +1,9 @@
 /**
  * pods/binding through a real API server: the pod gets its node, the Binding's
  * annotations and PodScheduled True (a False condition from an earlier failed attempt
- * flips, with a new transition time); a second binding and a binding of a missing pod
- * are refused with the upstream Status.
+ * flips, with a new transition time); a second binding, a binding of a missing pod, of a
+ * pod with scheduling gates, under another pod's uid or with another name are refused with
+ * the upstream Status. A binding is not an update of the pod: managedFields stay as they were.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -21,13 +22,18 @@ describe('pods/binding', () => {
   });
   after(() => api.close());
 
-  const bind = async (name: string, node: string, annotations?: Record<string, string>) => {
+  const bind = async (
+    name: string,
+    node: string,
+    annotations?: Record<string, string>,
+    meta: Record<string, string> = { name },
+  ) => {
     const pods = client.resource('', 'v1', 'pods');
     const res = await client.transport.request('POST', pods.path('default', name, 'binding'), {
       body: JSON.stringify({
         apiVersion: 'v1',
         kind: 'Binding',
-        metadata: { name, ...(annotations ? { annotations } : {}) },
+        metadata: { ...meta, ...(annotations ? { annotations } : {}) },
         target: { apiVersion: 'v1', kind: 'Node', name: node },
       }),
     });
@@ -41,10 +47,19 @@ describe('pods/binding', () => {
 
   test('sets the node, the annotations and PodScheduled True', async () => {
     const pods = client.resource('', 'v1', 'pods');
-    await pods.create('default', { metadata: { name: 'p1', annotations: { keep: 'me' } }, spec: podSpec });
-    const r = await bind('p1', 'node-a', { 'example.com/placed-by': 'test' });
+    const created = await pods.create('default', {
+      metadata: { name: 'p1', annotations: { keep: 'me' } },
+      spec: podSpec,
+    });
+    const r = await bind(
+      'p1',
+      'node-a',
+      { 'example.com/placed-by': 'test' },
+      { name: 'p1', uid: created.metadata!.uid! },
+    );
     assert.equal(r.status, 201);
     const pod = await pods.get('default', 'p1');
+    assert.deepEqual(pod.metadata?.managedFields, created.metadata?.managedFields);
     assert.equal((pod['spec'] as Obj)['nodeName'], 'node-a');
     assert.deepEqual(pod.metadata?.annotations, { keep: 'me', 'example.com/placed-by': 'test' });
     const cond = scheduledOf(pod);
@@ -88,10 +103,40 @@ describe('pods/binding', () => {
     assert.equal(again.status, 409);
     assert.equal(
       again.body['message'],
-      'Operation cannot be fulfilled on pods "p1": pod p1 is already assigned to node "node-a"',
+      'Operation cannot be fulfilled on pods/binding "p1": pod p1 is already assigned to node "node-a"',
     );
     const missing = await bind('nope', 'node-a');
     assert.equal(missing.status, 404);
     assert.equal(missing.body['reason'], 'NotFound');
+  });
+
+  test("preconditions, scheduling gates and a name that is not the URL's are refused", async () => {
+    const pods = client.resource('', 'v1', 'pods');
+    const p3 = await pods.create('default', { metadata: { name: 'p3' }, spec: podSpec });
+    const wrongUid = await bind('p3', 'node-a', undefined, { name: 'p3', uid: 'not-the-uid' });
+    assert.equal(wrongUid.status, 409);
+    assert.equal(
+      wrongUid.body['message'],
+      `Operation cannot be fulfilled on pods "p3": Precondition failed: UID in precondition: not-the-uid, UID in object meta: ${p3.metadata!.uid}`,
+    );
+    const staleRv = await bind('p3', 'node-a', undefined, { name: 'p3', resourceVersion: '1' });
+    assert.equal(staleRv.status, 409);
+    assert.match(String(staleRv.body['message']), /Precondition failed: ResourceVersion in precondition: 1,/);
+    const otherName = await bind('p3', 'node-a', undefined, { name: 'p4' });
+    assert.equal(otherName.status, 400);
+    assert.equal(otherName.body['message'], 'name in URL does not match name in Binding object');
+    assert.equal(((await pods.get('default', 'p3'))['spec'] as Obj)['nodeName'], undefined);
+
+    await pods.create('default', {
+      metadata: { name: 'gated' },
+      spec: { ...podSpec, schedulingGates: [{ name: 'example.com/wait' }] },
+    });
+    const gated = await bind('gated', 'node-a');
+    assert.equal(gated.status, 409);
+    assert.equal(
+      gated.body['message'],
+      'Operation cannot be fulfilled on pods/binding "gated": pod gated has non-empty .spec.schedulingGates',
+    );
+    assert.equal((await bind('p3', 'node-b', undefined, { name: 'p3', uid: p3.metadata!.uid! })).status, 201);
   });
 });

@@ -1,19 +1,27 @@
 /**
  * pods/binding: assigns a pod to a node (what the scheduler does): sets spec.nodeName,
  * copies the Binding's annotations onto the pod and sets the PodScheduled condition to
- * True, as kube-apiserver does. Refused when the pod is already bound or is being deleted.
+ * True, as kube-apiserver does: a change of the stored pod under the Binding's uid and
+ * resourceVersion preconditions, not an update of the pod (no pod validation, admission
+ * or managedFields). Refused when the pod is already bound, is being deleted or still has
+ * scheduling gates.
  */
 import { timestamp } from '../../registry/generic/meta.js';
-import { updateObject } from '../../registry/generic/write.js';
+import { guaranteedUpdate } from '../../registry/generic/write.js';
 import type { KObject, ObjectMeta } from '../../registry/types.js';
 import { Errors } from '../errors.js';
 import { writeJson } from '../http/respond.js';
 import type { ResourceCall } from './context.js';
 import { decodeObject } from './decode.js';
 
+const BINDING = { group: '', resource: 'pods/binding' };
+
 export async function bindPod(call: ResourceCall): Promise<void> {
   const { info, store } = call;
   const binding = await decodeObject(call, 'Binding', 'v1');
+  const bm = (binding.metadata ?? {}) as ObjectMeta;
+  if (bm.name !== undefined && bm.name !== info.name)
+    throw Errors.badRequest('name in URL does not match name in Binding object');
   const target = (binding['target'] ?? {}) as { name?: string; kind?: string };
   if (!target.name) {
     throw Errors.invalid(
@@ -24,35 +32,30 @@ export async function bindPod(call: ResourceCall): Promise<void> {
       `Binding "${info.name}" is invalid: target.name: Required value`,
     );
   }
-  await updateObject(store, call.ctx, info.namespace, info.name, {
-    subresource: 'binding',
-    createIfMissing: false,
-    requireResourceVersion: false,
-    // Binding sets spec.nodeName, which the pod's own update rules forbid.
-    strategy: { nameRule: store.strategy.nameRule ?? 'subdomain' },
-    apply: (pod) => {
-      if (!pod) return store.notFound(info.name);
-      if (pod.metadata?.deletionTimestamp) {
-        throw Errors.conflict(store.gr, info.name, 'pod is being deleted, cannot be assigned to a host');
-      }
+  const refuse = (message: string) => Errors.conflict(BINDING, info.name, message);
+  await guaranteedUpdate(
+    store,
+    call.ctx,
+    info.namespace,
+    info.name,
+    { uid: bm.uid, resourceVersion: bm.resourceVersion },
+    (pod) => {
+      if (pod.metadata?.deletionTimestamp)
+        throw refuse(`pod ${info.name} is being deleted, cannot be assigned to a host`);
       const spec = (pod['spec'] ?? {}) as Record<string, unknown>;
-      if (spec['nodeName']) {
-        throw Errors.conflict(
-          store.gr,
-          info.name,
-          `pod ${info.name} is already assigned to node "${String(spec['nodeName'])}"`,
-        );
-      }
+      if (spec['nodeName'])
+        throw refuse(`pod ${info.name} is already assigned to node "${String(spec['nodeName'])}"`);
+      const gates = spec['schedulingGates'];
+      if (Array.isArray(gates) && gates.length > 0)
+        throw refuse(`pod ${info.name} has non-empty .spec.schedulingGates`);
       spec['nodeName'] = target.name;
       pod['spec'] = spec;
-      const annotations = (binding['metadata'] as ObjectMeta | undefined)?.annotations;
-      if (annotations && Object.keys(annotations).length > 0) {
-        pod.metadata = { ...pod.metadata, annotations: { ...pod.metadata?.annotations, ...annotations } };
+      if (bm.annotations && Object.keys(bm.annotations).length > 0) {
+        pod.metadata = { ...pod.metadata, annotations: { ...pod.metadata?.annotations, ...bm.annotations } };
       }
       markScheduled(pod, call.now);
-      return pod;
     },
-  });
+  );
   writeJson(call.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 

@@ -268,7 +268,7 @@ export async function deleteObject(
     if (!cur) s.notFound(name);
     const obj = decode(cur.value, cur.modRevision);
     const m = meta(obj);
-    checkPreconditions(s, name, m, opts);
+    checkPreconditions(s, name, m, opts.preconditions);
     const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : undefined);
     const finalizers = new Set(m.finalizers ?? []);
     if (policy === 'Orphan') {
@@ -318,13 +318,52 @@ export async function deleteObject(
   }
 }
 
+/** What a write may require of the stored object: its uid and resourceVersion. */
+export interface Preconditions {
+  uid?: string;
+  resourceVersion?: string;
+}
+
+/**
+ * A change of one stored object outside the update pipeline, as upstream's GuaranteedUpdate
+ * for subresources that are not updates of the object (pods/binding): read, check the
+ * preconditions, let `mutate` change the decoded object (it throws to refuse), write with
+ * compare-and-swap, and start over from the newer object when another write won. No
+ * defaulting, admission, validation or managedFields: the caller's change is the write.
+ */
+export async function guaranteedUpdate(
+  s: GenericStore,
+  ctx: RequestContext,
+  namespace: string,
+  name: string,
+  preconditions: Preconditions | undefined,
+  mutate: (obj: KObject) => void,
+): Promise<KObject> {
+  const key = s.key(namespace, name);
+  for (let attempt = 0; ; attempt++) {
+    const cur = await getOrUndefined(s, key, name);
+    if (!cur) s.notFound(name);
+    const obj = decode(cur.value, cur.modRevision);
+    checkPreconditions(s, name, meta(obj), preconditions);
+    mutate(obj);
+    if (ctx.dryRun) return obj;
+    try {
+      const kv = await s.env.store.update(key, encode(obj), cur.modRevision);
+      meta(obj).resourceVersion = String(kv.modRevision);
+      return obj;
+    } catch (err) {
+      if (isStorageError(err, 'Conflict') && attempt < MAX_ATTEMPTS) continue;
+      return s.storageError(err, name);
+    }
+  }
+}
+
 function checkPreconditions(
   s: GenericStore,
   name: string,
   m: NonNullable<KObject['metadata']>,
-  opts: DeleteOptions,
+  pre: Preconditions | undefined,
 ): void {
-  const pre = opts.preconditions;
   if (pre?.uid && pre.uid !== m.uid) {
     throw Errors.conflict(
       s.gr,
