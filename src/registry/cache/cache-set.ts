@@ -11,6 +11,8 @@ import type { Store, WatchEvent } from '../../storage/types.js';
 import { deepFreeze } from '../../util/deep-freeze.js';
 import { sleep } from '../../util/sleep.js';
 import { decode } from '../generic/meta.js';
+import type { KObject } from '../types.js';
+import { shareFieldSets } from './field-sets.js';
 import { type CacheEvent, ResourceCache } from './resource-cache.js';
 
 export interface CacheSetOptions {
@@ -28,6 +30,11 @@ export function resourcePrefixOf(key: string): string {
     if (key.charCodeAt(i) === 47 && ++slashes === 4) return key.slice(0, i + 1);
   }
   return key;
+}
+
+/** A stored object as the cache holds it: decoded, its field sets shared, frozen. */
+function cached(value: Uint8Array, revision: number): KObject {
+  return deepFreeze(shareFieldSets(decode(value, revision)));
 }
 
 export class CacheSet {
@@ -129,7 +136,7 @@ export class CacheSet {
           m = new Map();
           byPrefix.set(p, m);
         }
-        m.set(kv.key, deepFreeze(decode(kv.value, kv.modRevision)));
+        m.set(kv.key, cached(kv.value, kv.modRevision));
       }
       cont = page.continue;
     } while (cont);
@@ -149,7 +156,7 @@ export class CacheSet {
       const prev =
         known && known.metadata?.resourceVersion === String(ev.prevKv!.modRevision)
           ? known
-          : deepFreeze(decode(ev.prevKv!.value, ev.prevKv!.modRevision));
+          : cached(ev.prevKv!.value, ev.prevKv!.modRevision);
       // The object as it was, at the revision of its deletion (sharing all but the top levels).
       const gone = deepFreeze({
         ...prev,
@@ -157,7 +164,7 @@ export class CacheSet {
       });
       ce = { type: 'DELETED', object: gone, prev, revision: ev.revision };
     } else {
-      const object = deepFreeze(decode(ev.kv!.value, ev.revision));
+      const object = cached(ev.kv!.value, ev.revision);
       ce =
         ev.type === 'create'
           ? { type: 'ADDED', object, revision: ev.revision }
