@@ -13,3 +13,13 @@ export function versionInfo() {
     platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
   };
 }
+
+/**
+ * The User-Agent a component of ours sends, in upstream's form
+ * (`kubelet/v1.32.0+k8ts (linux/amd64) k8ts`): the API server names the field manager of
+ * a write without ?fieldManager by the part before the first slash.
+ */
+export function componentAgent(component: string): string {
+  const v = versionInfo();
+  return `${component}/${v.gitVersion} (${v.platform}) k8ts`;
+}

@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createCa } from '../apiserver/pki/issue.js';
+import { componentAgent } from '../apiserver/version.js';
 import { Client } from '../client/client.js';
 import { HttpsTransport } from '../client/https.js';
 import { IngressController } from '../ingress/controller.js';
@@ -104,7 +105,12 @@ export const agentCommand = defineCommand({
       );
     }
     const client = new Client(
-      new HttpsTransport({ server: server.replace(/\/+$/, ''), caPem, token: values.token }),
+      new HttpsTransport({
+        server: server.replace(/\/+$/, ''),
+        caPem,
+        token: values.token,
+        userAgent: componentAgent('kubelet'),
+      }),
     );
     if (!values.simulated) return runKubelet(values, client, caPem, server, ctx);
     const ac = new AbortController();

@@ -14,6 +14,8 @@ export interface HttpsConfig {
   certPem?: string | Buffer;
   keyPem?: string | Buffer;
   token?: string;
+  /** Sent as User-Agent (the API server takes field managers from it); default `k8ts`. */
+  userAgent?: string;
 }
 
 export class HttpsTransport implements Transport {
@@ -41,7 +43,7 @@ export class HttpsTransport implements Transport {
       [constants.HTTP2_HEADER_METHOD]: method,
       [constants.HTTP2_HEADER_PATH]: path,
       accept: opts.accept ?? 'application/json',
-      'user-agent': 'k8ts',
+      'user-agent': this.cfg.userAgent ?? 'k8ts',
     };
     if (this.cfg.token) headers['authorization'] = `Bearer ${this.cfg.token}`;
     if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';

@@ -123,15 +123,21 @@ class Arrivals<T> {
 }
 
 export class InProcessTransport implements Transport {
+  /**
+   * `userAgent` names the component, as its User-Agent header would (`kubelet/v1.32.0 ...`):
+   * the API server takes the field manager of its writes from it.
+   */
   constructor(
     private readonly handler: Handler,
     private readonly user: UserInfo,
+    private readonly userAgent?: string,
   ) {}
 
   private dispatch(method: string, path: string, opts: RequestOptions, sink?: EventSink): SyntheticResponse {
     const body =
       opts.body === undefined ? [] : [typeof opts.body === 'string' ? Buffer.from(opts.body) : opts.body];
     const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
+    if (this.userAgent) headers['user-agent'] = this.userAgent;
     if (opts.body !== undefined) {
       headers['content-type'] = opts.contentType ?? 'application/json';
       headers['content-length'] = String(body[0]!.length);

@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { ApiServer, type ApiServerConfig } from '../apiserver/server.js';
+import { componentAgent } from '../apiserver/version.js';
 import { Client } from '../client/client.js';
 import { dropManagedFields, Informer } from '../client/informer.js';
 import { InProcessTransport } from '../client/inprocess.js';
@@ -38,7 +39,7 @@ export interface ControlPlaneOptions extends ApiServerConfig {
 export interface ControlPlane {
   api: ApiServer;
   /** A client acting as `user`, straight into the API server's handler chain. */
-  clientAs(user: UserInfo): Client;
+  clientAs(user: UserInfo, component?: string): Client;
   /** The node simulator, when simulated nodes were asked for. */
   simulator?: Simulator;
   /** The kubelet, when one runs here. */
@@ -51,14 +52,16 @@ export interface ControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const api = await ApiServer.start(opts);
   const ac = new AbortController();
-  const clientAs = (user: UserInfo) => new Client(new InProcessTransport(api.handler, user));
+  /** A client acting as `user`, its writes managed as `component`'s (upstream's binary names). */
+  const clientAs = (user: UserInfo, component?: string) =>
+    new Client(new InProcessTransport(api.handler, user, component && componentAgent(component)));
   const identity = `${hostname()}_${process.pid}`;
   const running: Promise<void>[] = [];
   let dns: ClusterDns | undefined;
   if (opts.dns) {
     dns = new ClusterDns({
       ...opts.dns,
-      client: clientAs({ name: 'system:k8ts-dns', groups: ['system:masters'] }),
+      client: clientAs({ name: 'system:k8ts-dns', groups: ['system:masters'] }, 'k8ts-dns'),
       log: (m) => opts.log(`dns: ${m}`),
     });
     try {
@@ -76,17 +79,19 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const sharedPods =
     runsControllers && simulating
       ? new Informer(
-          clientAs({ name: 'system:node-simulator', groups: ['system:nodes', 'system:masters'] }).resource(
-            '',
-            'v1',
-            'pods',
-          ),
+          clientAs(
+            { name: 'system:node-simulator', groups: ['system:nodes', 'system:masters'] },
+            'kubelet',
+          ).resource('', 'v1', 'pods'),
           { log: (m) => opts.log(`simulated nodes: ${m}`), transform: dropManagedFields },
         )
       : undefined;
   if (runsControllers) {
     const manager = new ControllerManager({
-      client: clientAs({ name: 'system:kube-controller-manager', groups: ['system:masters'] }),
+      client: clientAs(
+        { name: 'system:kube-controller-manager', groups: ['system:masters'] },
+        'kube-controller-manager',
+      ),
       identity,
       log: (m) => opts.log(`controller-manager: ${m}`),
       ...(opts.controllers ? { enabled: opts.controllers } : {}),
@@ -98,7 +103,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     );
   }
   if (opts.scheduler !== false) {
-    const client = clientAs({ name: 'system:kube-scheduler', groups: ['system:masters'] });
+    const client = clientAs({ name: 'system:kube-scheduler', groups: ['system:masters'] }, 'kube-scheduler');
     const log = (m: string) => opts.log(`scheduler: ${m}`);
     running.push(
       runElectedScheduler({ client, identity, log }, ac.signal).catch((err: unknown) =>
@@ -111,7 +116,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // One client for every simulated kubelet. Authorization admits only system:masters for
     // now; once RBAC is evaluated, system:nodes is the group that matters.
     simulator = new Simulator({
-      client: clientAs({ name: 'system:node-simulator', groups: ['system:nodes', 'system:masters'] }),
+      client: clientAs(
+        { name: 'system:node-simulator', groups: ['system:nodes', 'system:masters'] },
+        'kubelet',
+      ),
       config: opts.simulatedNodes,
       log: (m) => opts.log(`simulated nodes: ${m}`),
       ...(sharedPods ? { podInformer: sharedPods } : {}),
@@ -131,7 +139,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const log = (m: string) => opts.log(`kubelet: ${m}`);
     kubelet = new Kubelet({
       ...k,
-      client: clientAs({ name: `system:node:${k.nodeName}`, groups: ['system:nodes', 'system:masters'] }),
+      client: clientAs(
+        { name: `system:node:${k.nodeName}`, groups: ['system:nodes', 'system:masters'] },
+        'kubelet',
+      ),
       tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem: api.pki.caCertPem },
       log,
     });
@@ -147,7 +158,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   if (opts.ingress) {
     const started = new IngressController({
       ...opts.ingress,
-      client: clientAs({ name: 'system:k8ts-ingress', groups: ['system:masters'] }),
+      client: clientAs({ name: 'system:k8ts-ingress', groups: ['system:masters'] }, 'k8ts-ingress'),
       log: opts.log,
     });
     ingress = started;

@@ -87,6 +87,11 @@ describe('simulated nodes in a control plane', () => {
       return (p['status'] as Obj)['phase'] === 'Running' ? p : undefined;
     });
     assert.match(String((running['status'] as Obj)['podIP']), /^10\.64\.0\.\d+$/);
+    // Its status writes are the kubelet's, as managedFields tell (upstream's manager name).
+    const managers = (running.metadata?.managedFields ?? []).map(
+      (e) => `${e.manager}:${e.subresource ?? ''}`,
+    );
+    assert.ok(managers.includes('kubelet:status'), managers.join(', '));
   });
 
   it('ignores pods bound to nodes it does not run', async () => {
