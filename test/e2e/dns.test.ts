@@ -51,7 +51,10 @@ describe('cluster DNS from pods', { skip: skip ?? false, timeout: 600_000 }, () 
     const r = await kubectl(['wait', '--for=condition=Ready', `pod/${pod}`, '--timeout=90s'], {
       timeoutMs: 100_000,
     });
-    assert.equal(r.code, 0, `${pod}: ${r.stderr}`);
+    if (r.code === 0) return;
+    // Say why: the pod as the API sees it, and what the node logged.
+    const describe = await kubectl(['describe', `pod/${pod}`]);
+    assert.fail(`${pod}: ${r.stderr}\n${describe.stdout}${describe.stderr}\n${server.output().slice(-4000)}`);
   }
 
   /** nslookup in the client pod until it prints `expect` (bounded: informers and endpoints catch up). */

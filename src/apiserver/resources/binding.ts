@@ -6,8 +6,9 @@
  * or managedFields). Refused when the pod is already bound, is being deleted or still has
  * scheduling gates.
  */
+
+import { guaranteedUpdate } from '../../registry/generic/current.js';
 import { timestamp } from '../../registry/generic/meta.js';
-import { guaranteedUpdate } from '../../registry/generic/write.js';
 import type { KObject, ObjectMeta } from '../../registry/types.js';
 import { Errors } from '../errors.js';
 import { writeJson } from '../http/respond.js';

@@ -10,9 +10,10 @@
  * budget when the budget is healthy or its unhealthyPodEvictionPolicy is AlwaysAllow.
  */
 import { type LabelSelectorObject, labelSelectorFromObject } from '../../api/selectors/index.js';
+import { deleteObject } from '../../registry/generic/delete.js';
 import { timestamp } from '../../registry/generic/meta.js';
 import type { GenericStore } from '../../registry/generic/store.js';
-import { deleteObject, updateObject } from '../../registry/generic/write.js';
+import { updateObject } from '../../registry/generic/write.js';
 import type { KObject, RequestContext } from '../../registry/types.js';
 import { ApiError, Errors } from '../errors.js';
 import { writeJson } from '../http/respond.js';

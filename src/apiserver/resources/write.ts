@@ -1,6 +1,7 @@
 /** CREATE, UPDATE (PUT), PATCH, DELETE and DELETECOLLECTION of resources and their status. */
 
-import { createObject, deleteObject, updateObject } from '../../registry/generic/write.js';
+import { deleteObject } from '../../registry/generic/delete.js';
+import { createObject, updateObject } from '../../registry/generic/write.js';
 import type { KObject } from '../../registry/types.js';
 import { Errors } from '../errors.js';
 import { asObject, mediaType, parseText, readBody } from '../http/body.js';

@@ -1,9 +1,14 @@
-/** The generic store's write rules, through a real API server: names, preconditions, races. */
+/**
+ * The generic store's write rules, through a real API server: names, preconditions, races,
+ * and writes that start from a watch cache copy older than storage's.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApiServer, type TestApiServer } from '../../apiserver/testing.js';
 import type { Client } from '../../client/client.js';
 import { ApiStatusError } from '../../client/errors.js';
+import { deepFreeze } from '../../util/deep-freeze.js';
+import type { KObject } from '../types.js';
 
 describe('generic store writes', () => {
   let t: TestApiServer;
@@ -97,5 +102,62 @@ describe('status updates', () => {
     const read = await deps.get('default', 'st');
     assert.equal(updated.metadata?.resourceVersion, read.metadata?.resourceVersion);
     assert.notEqual(updated.metadata?.resourceVersion, d.metadata?.resourceVersion);
+  });
+});
+
+describe('writes that start from a watch cache that is behind', () => {
+  let t: TestApiServer;
+  before(async () => {
+    t = await startTestApiServer();
+  });
+  after(() => t.close());
+
+  /** Leaves `stale` in the watch cache as the current object, as if newer writes had not reached it. */
+  const lagBehind = (key: string, stale: KObject) => {
+    const cache = t.server.registry.get('', 'v1', 'configmaps')!.cache;
+    (cache.objects as Map<string, KObject>).set(key, deepFreeze(structuredClone(stale)));
+  };
+  const cms = () => t.client().resource('', 'v1', 'configmaps');
+  const KEY = (name: string) => `/registry/core/configmaps/default/${name}`;
+  const untilCached = async (name: string, rv: string) => {
+    const cache = t.server.registry.get('', 'v1', 'configmaps')!.cache;
+    for (let i = 0; i < 200 && cache.objects.get(KEY(name))?.metadata?.resourceVersion !== rv; i++)
+      await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('patches, replaces and no-ops are decided on storage, not on the older copy', async () => {
+    const a = await cms().create('default', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'lag' },
+      data: { v: '1' },
+    });
+    const b = await cms().patch('default', 'lag', { data: { v: '2', w: 'x' } });
+    await untilCached('lag', b.metadata!.resourceVersion!);
+
+    // A patch computed on the stale copy would lose w; the compare-and-swap sends it to storage.
+    lagBehind(KEY('lag'), a);
+    const c = await cms().patch('default', 'lag', { data: { z: '3' } });
+    assert.deepEqual(c['data'], { v: '2', w: 'x', z: '3' });
+    await untilCached('lag', c.metadata!.resourceVersion!);
+
+    // Setting v back to '1' is no change to the stale copy, but is one to storage's.
+    lagBehind(KEY('lag'), a);
+    const d = await cms().patch('default', 'lag', { data: { v: '1' } });
+    assert.equal((d['data'] as Record<string, string>)['v'], '1');
+    assert.notEqual(d.metadata?.resourceVersion, c.metadata?.resourceVersion);
+    assert.equal(((await cms().get('default', 'lag'))['data'] as Record<string, string>)['v'], '1');
+    await untilCached('lag', d.metadata!.resourceVersion!);
+
+    // A PUT of the current version is not refused for the stale copy's older one...
+    lagBehind(KEY('lag'), a);
+    const e = await cms().update({ ...d, data: { v: 'put' } });
+    assert.deepEqual(e['data'], { v: 'put' });
+    // ...and a PUT of the stale copy's version is refused as storage's is newer.
+    lagBehind(KEY('lag'), a);
+    await assert.rejects(
+      cms().update({ ...a, data: { v: 'late' } }),
+      (err) => err instanceof ApiStatusError && err.code === 409,
+    );
   });
 });

@@ -1,8 +1,8 @@
 /**
- * The write verbs of the generic store: create, update (PUT and PATCH share it) and
- * delete, with Kubernetes' metadata rules: generated names, system fields, optimistic
- * concurrency on resourceVersion, finalizers and graceful deletion, dry runs. Retries a
- * lost compare-and-swap only when the client did not pin a resourceVersion.
+ * The write verbs of the generic store: create and update (PUT, PATCH and apply share it;
+ * delete is delete.ts), with Kubernetes' metadata rules: generated names, system fields,
+ * optimistic concurrency on resourceVersion, managedFields, dry runs. Retries a lost
+ * compare-and-swap only when the client did not pin a resourceVersion.
  */
 
 import {
@@ -16,16 +16,12 @@ import type { SchemaMap } from '../../api/openapi/schema.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/index.js';
 import { Errors } from '../../apiserver/errors.js';
 import { isStorageError } from '../../storage/errors.js';
-import type { KeyValue } from '../../storage/types.js';
 import { deepEqual } from '../../util/deep-equal.js';
 import type { KObject, ObjectMeta, RequestContext, Strategy } from '../types.js';
+import { type Current, current, MAX_ATTEMPTS } from './current.js';
 import { throwIfInvalid } from './invalid.js';
-import { decode, encode, fillCreateMeta, keepSystemMeta, meta, randomSuffix, timestamp } from './meta.js';
-import type { DeleteOptions } from './options.js';
+import { encode, fillCreateMeta, keepSystemMeta, meta, randomSuffix, timestamp } from './meta.js';
 import type { GenericStore } from './store.js';
-
-// Each round of racing writers lets one win; bounded well above realistic contention.
-const MAX_ATTEMPTS = 200;
 
 export async function createObject(
   s: GenericStore,
@@ -104,6 +100,11 @@ export interface UpdateRequest {
   strategy?: Strategy;
 }
 
+/**
+ * An update (PUT, PATCH, server-side apply, subresources): `req.apply` builds the new object
+ * from a copy of the current one (`current`), which the resource's strategy, managedFields,
+ * admission and validation then see beside the current one; written with compare-and-swap.
+ */
 export async function updateObject(
   s: GenericStore,
   ctx: RequestContext,
@@ -111,93 +112,117 @@ export async function updateObject(
   name: string,
   req: UpdateRequest,
 ): Promise<{ object: KObject; created: boolean }> {
-  const st: Strategy =
-    req.strategy ?? (req.subresource === 'status' && s.statusStrategy ? s.statusStrategy : s.strategy);
   const key = s.key(namespace, name);
   for (let attempt = 0; ; attempt++) {
-    const cur = await getOrUndefined(s, key, name);
-    const old = cur && decode(cur.value, cur.modRevision);
-    // A second decode of the same bytes is cheaper than a structured clone of the first.
-    const obj = await req.apply(cur && decode(cur.value, cur.modRevision));
-    let m = meta(obj);
-    if (!old) {
-      if (!req.createIfMissing) s.notFound(name);
-      m.name = name;
-      const created = await createObject(s, ctx, namespace, obj, { managedFieldsSet: req.managedFieldsSet });
-      return { object: created, created: true };
-    }
-    // A PUT's resourceVersion is always a precondition. A patch carries the current one
-    // unless the patch itself set another: only that is a precondition, and a patch that
-    // set none is re-applied to the newer object when a concurrent write wins the race.
-    const current = String(cur.modRevision);
-    const pinned = m.resourceVersion && (req.requireResourceVersion || m.resourceVersion !== current);
-    if (pinned && m.resourceVersion !== current) throw Errors.modified(s.gr, name);
-    if (m.uid && m.uid !== old.metadata?.uid) {
-      throwIfInvalid(s.info, name, [
-        { type: 'FieldValueInvalid', field: 'metadata.uid', value: m.uid, detail: 'field is immutable' },
-      ]);
-    }
-    if (!pinned && req.requireResourceVersion && !st.allowUnconditionalUpdate) {
-      throwIfInvalid(s.info, name, [
-        {
-          type: 'FieldValueInvalid',
-          field: 'metadata.resourceVersion',
-          value: 0,
-          detail: 'must be specified for an update',
-        },
-      ]);
-    }
-    if (s.info.namespaced) m.namespace = namespace;
-    keepSystemMeta(obj, old);
-    st.defaults?.(obj);
-    st.prepareForUpdate?.(obj, old);
-    // A hook may have replaced the metadata object (a status update takes the stored one).
-    m = meta(obj);
-    if (!req.managedFieldsSet) trackManagedFields(s, ctx, old, obj, req.subresource);
-    await s.env.admit?.('update', s.def, obj, old, ctx);
-    const finish = await s.env.begin?.('update', s.def, obj, old, req.subresource);
-    let written: number | undefined;
+    const cur = await current(s, key, name, attempt === 0 && !ctx.dryRun);
     try {
-      const errors = [
-        ...validateObjectMeta(m, {
-          namespaced: s.info.namespaced,
-          nameValidator: st.nameRule ?? 'subdomain',
-        }),
-        ...validateObjectMetaUpdate(m, old.metadata ?? {}),
-        ...(st.validate?.(obj) ?? []),
-        ...(st.validateUpdate?.(obj, old) ?? []),
-      ];
-      throwIfInvalid(s.info, name, errors);
-      m.resourceVersion = old.metadata!.resourceVersion;
-      // A write that would change nothing but managedFields times is no write.
-      if (deepEqual(obj, old) || sameExceptManagedFieldsTimes(obj, old))
-        return { object: old, created: false };
-      if (ctx.dryRun) return { object: obj, created: false };
-      try {
-        if (readyToRemove(s, obj, old)) {
-          const del = await s.env.store.delete(key, cur.modRevision);
-          m.resourceVersion = String(del.revision);
-          written = del.revision;
-          return { object: obj, created: false };
-        }
-        const ttl = st.ttlSeconds?.(obj);
-        const kv = await s.env.store.update(
-          key,
-          encode(obj),
-          cur.modRevision,
-          ttl ? { ttlSeconds: ttl } : undefined,
-        );
-        m.resourceVersion = String(kv.modRevision);
-        written = kv.modRevision;
-        return { object: obj, created: false };
-      } catch (err) {
-        if (isStorageError(err, 'Conflict') && !pinned && attempt < MAX_ATTEMPTS) continue;
-        if (isStorageError(err, 'NotFound') && !pinned && attempt < MAX_ATTEMPTS) continue;
-        return s.storageError(err, name);
-      }
-    } finally {
-      finish?.(written);
+      const r = await tryUpdate(s, ctx, namespace, name, key, req, cur, attempt);
+      if (r !== AGAIN) return r;
+    } catch (err) {
+      // Refused on the cache's copy, which may be behind: decide on storage's.
+      if (!cur?.cached) throw err;
     }
+  }
+}
+
+/** What an update attempt returns to have the update start again from storage. */
+const AGAIN = Symbol('again');
+
+/** One attempt of an update, from `cur` (undefined: absent). */
+async function tryUpdate(
+  s: GenericStore,
+  ctx: RequestContext,
+  namespace: string,
+  name: string,
+  key: string,
+  req: UpdateRequest,
+  cur: Current | undefined,
+  attempt: number,
+): Promise<{ object: KObject; created: boolean } | typeof AGAIN> {
+  const st: Strategy =
+    req.strategy ?? (req.subresource === 'status' && s.statusStrategy ? s.statusStrategy : s.strategy);
+  const old = cur?.copy();
+  const obj = await req.apply(cur?.copy());
+  let m = meta(obj);
+  if (!old || !cur) {
+    if (!req.createIfMissing) s.notFound(name);
+    m.name = name;
+    const created = await createObject(s, ctx, namespace, obj, { managedFieldsSet: req.managedFieldsSet });
+    return { object: created, created: true };
+  }
+  // A PUT's resourceVersion is always a precondition. A patch carries the current one
+  // unless the patch itself set another: only that is a precondition, and a patch that
+  // set none is re-applied to the newer object when a concurrent write wins the race.
+  const current = String(cur.modRevision);
+  const pinned = m.resourceVersion && (req.requireResourceVersion || m.resourceVersion !== current);
+  if (pinned && m.resourceVersion !== current) throw Errors.modified(s.gr, name);
+  if (m.uid && m.uid !== old.metadata?.uid) {
+    throwIfInvalid(s.info, name, [
+      { type: 'FieldValueInvalid', field: 'metadata.uid', value: m.uid, detail: 'field is immutable' },
+    ]);
+  }
+  if (!pinned && req.requireResourceVersion && !st.allowUnconditionalUpdate) {
+    throwIfInvalid(s.info, name, [
+      {
+        type: 'FieldValueInvalid',
+        field: 'metadata.resourceVersion',
+        value: 0,
+        detail: 'must be specified for an update',
+      },
+    ]);
+  }
+  if (s.info.namespaced) m.namespace = namespace;
+  keepSystemMeta(obj, old);
+  st.defaults?.(obj);
+  st.prepareForUpdate?.(obj, old);
+  // A hook may have replaced the metadata object (a status update takes the stored one).
+  m = meta(obj);
+  if (!req.managedFieldsSet) trackManagedFields(s, ctx, old, obj, req.subresource);
+  await s.env.admit?.('update', s.def, obj, old, ctx);
+  const finish = await s.env.begin?.('update', s.def, obj, old, req.subresource);
+  let written: number | undefined;
+  try {
+    const errors = [
+      ...validateObjectMeta(m, {
+        namespaced: s.info.namespaced,
+        nameValidator: st.nameRule ?? 'subdomain',
+      }),
+      ...validateObjectMetaUpdate(m, old.metadata ?? {}),
+      ...(st.validate?.(obj) ?? []),
+      ...(st.validateUpdate?.(obj, old) ?? []),
+    ];
+    throwIfInvalid(s.info, name, errors);
+    m.resourceVersion = old.metadata!.resourceVersion;
+    // A write that would change nothing but managedFields times is no write (when what it
+    // would not change is storage's, not maybe an older copy's).
+    if (deepEqual(obj, old) || sameExceptManagedFieldsTimes(obj, old)) {
+      return cur.cached ? AGAIN : { object: old, created: false };
+    }
+    if (ctx.dryRun) return { object: obj, created: false };
+    try {
+      if (readyToRemove(s, obj, old)) {
+        const del = await s.env.store.delete(key, cur.modRevision);
+        m.resourceVersion = String(del.revision);
+        written = del.revision;
+        return { object: obj, created: false };
+      }
+      const ttl = st.ttlSeconds?.(obj);
+      const kv = await s.env.store.update(
+        key,
+        encode(obj),
+        cur.modRevision,
+        ttl ? { ttlSeconds: ttl } : undefined,
+      );
+      m.resourceVersion = String(kv.modRevision);
+      written = kv.modRevision;
+      return { object: obj, created: false };
+    } catch (err) {
+      if (isStorageError(err, 'Conflict') && !pinned && attempt < MAX_ATTEMPTS) return AGAIN;
+      if (isStorageError(err, 'NotFound') && !pinned && attempt < MAX_ATTEMPTS) return AGAIN;
+      return s.storageError(err, name);
+    }
+  } finally {
+    finish?.(written);
   }
 }
 
@@ -253,138 +278,4 @@ function readyToRemove(s: GenericStore, obj: KObject, old: KObject): boolean {
   if (!m.deletionTimestamp || (m.finalizers?.length ?? 0) > 0) return false;
   if ((s.strategy.extraFinalizers?.(obj).length ?? 0) > 0) return false;
   return (old.metadata?.deletionGracePeriodSeconds ?? 0) === 0;
-}
-
-export async function deleteObject(
-  s: GenericStore,
-  ctx: RequestContext,
-  namespace: string,
-  name: string,
-  opts: DeleteOptions,
-): Promise<{ object: KObject; deleted: boolean }> {
-  const key = s.key(namespace, name);
-  for (let attempt = 0; ; attempt++) {
-    const cur = await getOrUndefined(s, key, name);
-    if (!cur) s.notFound(name);
-    const obj = decode(cur.value, cur.modRevision);
-    const m = meta(obj);
-    checkPreconditions(s, name, m, opts.preconditions);
-    const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : undefined);
-    const finalizers = new Set(m.finalizers ?? []);
-    if (policy === 'Orphan') {
-      finalizers.add('orphan');
-      finalizers.delete('foregroundDeletion');
-    } else if (policy === 'Foreground') {
-      finalizers.add('foregroundDeletion');
-      finalizers.delete('orphan');
-    } else if (policy === 'Background') {
-      finalizers.delete('orphan');
-      finalizers.delete('foregroundDeletion');
-    }
-    const grace = m.deletionTimestamp
-      ? Math.min(m.deletionGracePeriodSeconds ?? 0, opts.gracePeriodSeconds ?? Number.POSITIVE_INFINITY)
-      : (s.strategy.gracePeriod?.(obj, opts.gracePeriodSeconds) ?? 0);
-    const pending = finalizers.size > 0 || (s.strategy.extraFinalizers?.(obj).length ?? 0) > 0;
-    if (!pending && grace <= 0) {
-      if (ctx.dryRun) return { object: obj, deleted: true };
-      try {
-        const del = await s.env.store.delete(key, cur.modRevision);
-        m.resourceVersion = String(del.revision);
-        return { object: obj, deleted: true };
-      } catch (err) {
-        if (isStorageError(err, 'Conflict') && attempt < MAX_ATTEMPTS) continue;
-        return s.storageError(err, name);
-      }
-    }
-    // Mark for deletion: finalizers or a grace period keep the object for now.
-    const marked = decode(cur.value, cur.modRevision);
-    const mm = meta(marked);
-    if (!mm.deletionTimestamp || (mm.deletionGracePeriodSeconds ?? 0) > grace) {
-      mm.deletionTimestamp = timestamp(s.env.now() + grace * 1000);
-      mm.deletionGracePeriodSeconds = grace;
-    }
-    if (finalizers.size > 0) mm.finalizers = [...finalizers];
-    else delete mm.finalizers;
-    s.strategy.prepareForDelete?.(marked);
-    if (deepEqual(marked, obj) || ctx.dryRun) return { object: marked, deleted: false };
-    try {
-      const kv = await s.env.store.update(key, encode(marked), cur.modRevision);
-      mm.resourceVersion = String(kv.modRevision);
-      return { object: marked, deleted: false };
-    } catch (err) {
-      if (isStorageError(err, 'Conflict') && attempt < MAX_ATTEMPTS) continue;
-      return s.storageError(err, name);
-    }
-  }
-}
-
-/** What a write may require of the stored object: its uid and resourceVersion. */
-export interface Preconditions {
-  uid?: string;
-  resourceVersion?: string;
-}
-
-/**
- * A change of one stored object outside the update pipeline, as upstream's GuaranteedUpdate
- * for subresources that are not updates of the object (pods/binding): read, check the
- * preconditions, let `mutate` change the decoded object (it throws to refuse), write with
- * compare-and-swap, and start over from the newer object when another write won. No
- * defaulting, admission, validation or managedFields: the caller's change is the write.
- */
-export async function guaranteedUpdate(
-  s: GenericStore,
-  ctx: RequestContext,
-  namespace: string,
-  name: string,
-  preconditions: Preconditions | undefined,
-  mutate: (obj: KObject) => void,
-): Promise<KObject> {
-  const key = s.key(namespace, name);
-  for (let attempt = 0; ; attempt++) {
-    const cur = await getOrUndefined(s, key, name);
-    if (!cur) s.notFound(name);
-    const obj = decode(cur.value, cur.modRevision);
-    checkPreconditions(s, name, meta(obj), preconditions);
-    mutate(obj);
-    if (ctx.dryRun) return obj;
-    try {
-      const kv = await s.env.store.update(key, encode(obj), cur.modRevision);
-      meta(obj).resourceVersion = String(kv.modRevision);
-      return obj;
-    } catch (err) {
-      if (isStorageError(err, 'Conflict') && attempt < MAX_ATTEMPTS) continue;
-      return s.storageError(err, name);
-    }
-  }
-}
-
-function checkPreconditions(
-  s: GenericStore,
-  name: string,
-  m: NonNullable<KObject['metadata']>,
-  pre: Preconditions | undefined,
-): void {
-  if (pre?.uid && pre.uid !== m.uid) {
-    throw Errors.conflict(
-      s.gr,
-      name,
-      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${m.uid}`,
-    );
-  }
-  if (pre?.resourceVersion && pre.resourceVersion !== m.resourceVersion) {
-    throw Errors.conflict(
-      s.gr,
-      name,
-      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`,
-    );
-  }
-}
-
-async function getOrUndefined(s: GenericStore, key: string, name: string): Promise<KeyValue | undefined> {
-  try {
-    return await s.env.store.get(key);
-  } catch (err) {
-    if (isStorageError(err, 'NotFound')) return undefined;
-    return s.storageError(err, name);
-  }
 }
