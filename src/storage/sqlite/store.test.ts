@@ -1,9 +1,11 @@
 /** The SQLite backend: the shared conformance suite plus what is specific to SQLite. */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { runStoreConformance } from '../conformance.js';
 import { isStorageError } from '../errors.js';
 import { SqliteStore } from './store.js';
@@ -39,7 +41,8 @@ describe('sqlite store', () => {
   });
 
   it('lets reads see only acknowledged writes while groups are syncing', async () => {
-    const s = SqliteStore.open(fresh());
+    // Small groups, so that reads fall between them.
+    const s = SqliteStore.open(fresh(), { maxBatch: 10 });
     try {
       const acked = new Set<string>();
       const writes = Array.from({ length: 300 }, (_, i) => {
@@ -117,7 +120,7 @@ describe('sqlite store', () => {
         for (const [k, r] of revs) revs.set(k, (await s.update(k, Buffer.from(String(tick)), r)).modRevision);
         if (tick % 6 === 5) await compactor.tick();
       }
-      const size = s.logSize();
+      const size = await s.logSize();
       // 3,620 writes happened; about 1 minute (6 renewals x 20 keys) plus the retained minimum stays.
       assert.ok(size < 400, `log has ${size} rows`);
       assert.ok((await s.compactRevision()) > 0);
@@ -125,5 +128,39 @@ describe('sqlite store', () => {
     } finally {
       await s.close();
     }
+  });
+
+  it('stops when its database thread dies: writes, reads and watches end as Unavailable', async () => {
+    const s = SqliteStore.open(fresh());
+    try {
+      await s.create('/dies/1', Buffer.from('x'));
+      const ac = new AbortController();
+      const watch = s.watch('/dies/', 0, ac.signal)[Symbol.asyncIterator]();
+      assert.equal((await watch.next()).value?.key, '/dies/1');
+      const thread = (s as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread;
+      const pending = s.create('/dies/2', Buffer.from('y'));
+      await thread.worker.terminate();
+      await assert.rejects(pending, (e) => isStorageError(e, 'Unavailable'));
+      await assert.rejects(s.create('/dies/3', Buffer.from('z')), (e) => isStorageError(e, 'Unavailable'));
+      await assert.rejects(s.get('/dies/1'), (e) => isStorageError(e, 'Unavailable'));
+      await assert.rejects(watch.next(), (e) => isStorageError(e, 'Unavailable'));
+      ac.abort();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('keeps a process alive while a request is answered, and not after', async () => {
+    const path = fresh();
+    const store = new URL('./store.js', import.meta.url).href;
+    // No close: the process must still print the write's revision, then end by itself.
+    const script = `const { SqliteStore } = await import(${JSON.stringify(store)});
+      const s = SqliteStore.open(${JSON.stringify(path)});
+      const kv = await s.create('/alive', Buffer.from('v'));
+      console.log(kv.modRevision, (await s.get('/alive')).value.toString());`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 20_000,
+    });
+    assert.equal(stdout.trim(), '1 v');
   });
 });

@@ -1,17 +1,20 @@
 /**
- * The embedded SQLite store (the default backend). Writes are queued and committed in
- * groups: every write queued while the previous group is being made durable goes into one
- * transaction. The transaction runs on the main thread, but its fsync of the WAL does not:
- * it runs in libuv's thread pool while requests go on being served, and each write is
- * acknowledged, and published to watchers, only after it completed. Reads wait for a sync
- * in flight, so nothing is ever read that a power loss could still take back. Watchers are
- * fed from the write path through the fan-out; history comes from the revision log.
+ * The embedded SQLite store (the default backend). The database belongs to a thread of its
+ * own (`writer.ts`), so the main thread runs none of SQLite's work; this side queues writes,
+ * keeps the watch fan-out and answers from the thread's replies.
+ *
+ * Writes are committed in groups: every write queued while the previous group is being
+ * committed and made durable goes into one transaction. Each write is acknowledged, and
+ * published to watchers, only after its group's WAL sync. The thread takes requests in
+ * order, so a read sent while a group commits is answered after it: nothing is ever read
+ * that a power loss could still take back, and a read's reply comes after the replies of the
+ * writes it sees. Watchers are fed from the write path through the fan-out; history comes
+ * from the revision log.
  *
  * It must not be opened twice: the database is locked exclusively by its process.
  */
-import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import { decodeContinue, encodeContinue, keyAfter } from '../continue-token.js';
 import {
   CompactedError,
@@ -35,8 +38,24 @@ import {
   type WriteOptions,
 } from '../types.js';
 import { AutoCompactor, type CompactionPolicy } from './compactor.js';
-import { KIND_CREATE, KIND_DELETE, KIND_UPDATE, openSchema } from './schema.js';
-import { type LiveRow, type LogRow, prepare, type Statements } from './statements.js';
+import {
+  CONFLICT,
+  type CommitReply,
+  EXISTS,
+  NOT_FOUND,
+  OK,
+  OP_CREATE,
+  OP_DELETE,
+  OP_UPDATE,
+  pack,
+  type Request,
+  type Rows,
+  valueAt,
+  type WireError,
+  type WireWrite,
+} from './protocol.js';
+import { KIND_CREATE, KIND_DELETE } from './schema.js';
+import { DbThread } from './thread.js';
 
 export interface SqliteStoreOptions {
   /** Automatic compaction; `false` turns it off. */
@@ -61,20 +80,26 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/** The thread's reply to a read of live rows. */
+interface LiveReply {
+  rows: Rows;
+  rev: number;
+  count?: number;
+}
+
 export class SqliteStore implements Store {
   readonly backend = 'sqlite';
-  private readonly st: Statements;
+  private readonly thread: DbThread;
+  /** The revision of the last acknowledged write. */
   private rev: number;
   private compacted: number;
   private readonly fanout: WatchFanout;
   private queue: Pending[] = [];
   private flushScheduled = false;
-  /** A committed group waits for its WAL sync; no other group commits meanwhile. */
+  /** A group is with the thread; no other group is sent meanwhile. */
   private syncing = false;
-  /** Called when the sync in flight completes (reads waiting, close). */
+  /** Called when the group in flight is answered (close). */
   private syncWaiters: (() => void)[] = [];
-  /** The WAL file, opened at the first sync; undefined in memory. */
-  private walFd: number | undefined;
   /** Set when a sync failed: the store then refuses everything (its state is unknown). */
   private broken: UnavailableError | undefined;
   private closing = false;
@@ -84,20 +109,14 @@ export class SqliteStore implements Store {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly compactor: AutoCompactor | undefined;
 
-  private constructor(
-    private readonly db: Database.Database,
-    /** The write-ahead log file, undefined for an in-memory database. */
-    private readonly walPath: string | undefined,
-    opts: SqliteStoreOptions,
-  ) {
-    this.st = prepare(db);
+  private constructor(path: string, opts: SqliteStoreOptions) {
+    this.thread = new DbThread(path, (err) => this.stop(err.message));
     this.now = opts.now ?? Date.now;
     this.maxBatch = opts.maxBatch ?? 2000;
-    const metaRev = this.st.getMeta.get('rev')?.value ?? 0;
-    this.rev = Math.max(metaRev, this.st.maxRev.get()?.rev ?? 0);
-    this.compacted = this.st.getMeta.get('compact_rev')?.value ?? 0;
+    this.rev = this.thread.opened.rev;
+    this.compacted = this.thread.opened.compacted;
     this.fanout = new WatchFanout(this.rev, opts.fanout);
-    this.sweepTimer = setInterval(() => this.sweepExpired(), opts.ttlSweepMs ?? 1000);
+    this.sweepTimer = setInterval(() => void this.sweepExpired(), opts.ttlSweepMs ?? 1000);
     this.sweepTimer.unref();
     if (opts.compaction !== false) {
       this.compactor = new AutoCompactor(this, opts.compaction ?? {}, this.now);
@@ -105,17 +124,15 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Opens (creating if needed) the database at `path`. */
+  /** Opens (creating if needed) the database at `path`, a file. */
   static open(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    let db: Database.Database;
     try {
-      db = new Database(path);
-      openSchema(db);
+      mkdirSync(dirname(path), { recursive: true });
+      return new SqliteStore(path, opts);
     } catch (err) {
-      throw new UnavailableError(`cannot open SQLite database ${path}: ${(err as Error).message}`);
+      if (err instanceof UnavailableError) throw err;
+      throw new UnavailableError((err as Error).message);
     }
-    return new SqliteStore(db, path === ':memory:' ? undefined : `${path}-wal`, opts);
   }
 
   // ---- writes -------------------------------------------------------------------------
@@ -171,76 +188,79 @@ export class SqliteStore implements Store {
     setImmediate(() => this.flush());
   }
 
-  /** Commits one batch of the queued writes; the end of its sync commits the next. */
+  /** Sends one batch of the queued writes; the end of its sync sends the next. */
   private flush(): void {
     this.flushScheduled = false;
-    if (this.syncing || this.queue.length === 0) return;
+    if (this.syncing || this.queue.length === 0 || this.broken) return;
     const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
     this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
-    this.commit(batch);
+    void this.commit(batch);
   }
 
-  /** Resolves once no commit waits for its sync (at once when none does). */
+  /** Resolves once no group waits for its sync (at once when none does). */
   private settled(): Promise<void> | undefined {
     if (!this.syncing) return undefined;
     return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
-  private commit(batch: Pending[]): void {
-    const outcomes: (WatchEvent | Error)[] = [];
-    let rev = this.rev;
-    try {
-      this.db.transaction(() => {
-        for (const { write } of batch) {
-          const out = this.apply(write, rev + 1);
-          if (!(out instanceof Error)) rev = out.revision;
-          outcomes.push(out);
-        }
-        if (rev !== this.rev) this.st.setMeta.run('rev', rev);
-      })();
-    } catch (err) {
-      const failure = new UnavailableError(`SQLite commit failed: ${(err as Error).message}`);
-      for (const p of batch) p.reject(failure);
-      if (this.queue.length > 0) this.scheduleFlush();
-      return;
-    }
-    if (rev === this.rev) {
-      // Every write was refused: nothing to sync (the state they saw is durable already).
-      this.acknowledge(batch, outcomes);
-      if (this.queue.length > 0) this.scheduleFlush();
-      return;
-    }
-    this.rev = rev;
+  private async commit(batch: Pending[]): Promise<void> {
+    const { data, offs, lens } = pack(batch.map(({ write }) => (write.op === 'delete' ? null : write.value)));
+    const writes: WireWrite[] = batch.map(({ write }, i) => ({
+      op: write.op === 'create' ? OP_CREATE : write.op === 'update' ? OP_UPDATE : OP_DELETE,
+      key: write.key,
+      off: offs[i]!,
+      len: lens[i]!,
+      expected: write.op === 'create' ? -1 : (write.expected ?? -1),
+      expires: write.op === 'delete' ? null : write.expires,
+    }));
     this.syncing = true;
-    this.syncWal((err) => {
+    try {
+      const reply = await this.thread.call<CommitReply>({ t: 'commit', writes, data }, [data]);
+      this.rev = reply.rev;
+      this.acknowledge(batch, reply);
+    } catch (err) {
+      const wire = err as WireError;
+      if (wire.code === 'Broken') this.stop(wire.message);
+      const failure = this.broken ?? new UnavailableError(wire.message);
+      for (const p of batch) p.reject(failure);
+    } finally {
       this.syncing = false;
-      if (err) this.fail(batch, err);
-      else this.acknowledge(batch, outcomes);
-      // Waiting reads run (as microtasks) before the next group commits (an immediate).
       const waiters = this.syncWaiters;
       this.syncWaiters = [];
       for (const w of waiters) w();
       if (this.queue.length > 0) this.scheduleFlush();
+    }
+  }
+
+  private acknowledge(batch: Pending[], reply: CommitReply): void {
+    const { out, prev } = reply;
+    const outcomes = batch.map(({ write }, i): WatchEvent | Error => {
+      const o = i * 5;
+      const prevValue = valueAt(prev, i);
+      const prevKv = prevValue && kv(write.key, prevValue, out[o + 4]!, out[o + 3]!);
+      switch (out[o]) {
+        case OK:
+          break;
+        case EXISTS:
+          return new ExistsError(write.key);
+        case NOT_FOUND:
+          return new NotFoundError(write.key);
+        case CONFLICT:
+          return new ConflictError(write.key, prevKv);
+        default:
+          return new UnavailableError(`SQLite: unknown outcome ${out[o]} for ${write.key}`);
+      }
+      const revision = out[o + 1]!;
+      if (write.op === 'delete') return { type: 'delete', key: write.key, revision, prevKv };
+      const ev: WatchEvent = {
+        type: write.op,
+        key: write.key,
+        revision,
+        kv: kv(write.key, write.value, out[o + 2]!, revision),
+      };
+      if (write.op === 'update') ev.prevKv = prevKv;
+      return ev;
     });
-  }
-
-  /** Makes the WAL durable (what `synchronous = FULL` would do inside the commit), off the main thread. */
-  private syncWal(done: (err: Error | null) => void): void {
-    if (this.walPath === undefined) {
-      done(null);
-      return;
-    }
-    try {
-      // The WAL exists once a transaction has committed, and lives as long as the connection.
-      this.walFd ??= openSync(this.walPath, 'r');
-    } catch (err) {
-      done(err as Error);
-      return;
-    }
-    fsync(this.walFd, done);
-  }
-
-  private acknowledge(batch: Pending[], outcomes: (WatchEvent | Error)[]): void {
     for (const out of outcomes) if (!(out instanceof Error)) this.fanout.publish(out);
     batch.forEach((p, i) => {
       const out = outcomes[i]!;
@@ -251,101 +271,57 @@ export class SqliteStore implements Store {
 
   /**
    * A failed sync leaves it unknown what is on disk (and a retried fsync can report success
-   * for lost pages): the store stops, failing this batch, what is queued and every watcher.
+   * for lost pages), and a dead thread answers nothing: the store stops, failing what is
+   * queued and every watcher.
    */
-  private fail(batch: Pending[], err: Error): void {
-    this.broken = new UnavailableError(`SQLite WAL sync failed: ${err.message}`);
+  private stop(reason: string): void {
+    if (this.broken) return;
+    this.broken = new UnavailableError(reason);
     const queued = this.queue;
     this.queue = [];
-    for (const p of [...batch, ...queued]) p.reject(this.broken);
+    for (const p of queued) p.reject(this.broken);
     this.fanout.closeAll(this.broken);
-  }
-
-  /** Applies one write inside the open transaction; a refused write returns its error. */
-  private apply(w: Write, rev: number): WatchEvent | Error {
-    const cur = this.st.getLive.get(w.key);
-    const prevKv = cur && toKeyValue(cur);
-    switch (w.op) {
-      case 'create': {
-        if (cur) return new ExistsError(w.key);
-        this.st.insertLog.run(rev, w.key, KIND_CREATE, rev, 0, w.value);
-        this.st.upsertLive.run(w.key, rev, rev, w.expires);
-        return { type: 'create', key: w.key, revision: rev, kv: kv(w.key, w.value, rev, rev) };
-      }
-      case 'update': {
-        if (!cur) return new NotFoundError(w.key);
-        if (cur.rev !== w.expected) return new ConflictError(w.key, prevKv);
-        this.st.insertLog.run(rev, w.key, KIND_UPDATE, cur.create_rev, cur.rev, w.value);
-        this.st.upsertLive.run(w.key, rev, cur.create_rev, w.expires);
-        return {
-          type: 'update',
-          key: w.key,
-          revision: rev,
-          kv: kv(w.key, w.value, cur.create_rev, rev),
-          prevKv,
-        };
-      }
-      case 'delete': {
-        if (!cur) return new NotFoundError(w.key);
-        if (w.expected !== undefined && cur.rev !== w.expected) return new ConflictError(w.key, prevKv);
-        this.st.insertLog.run(rev, w.key, KIND_DELETE, cur.create_rev, cur.rev, null);
-        this.st.deleteLive.run(w.key);
-        return { type: 'delete', key: w.key, revision: rev, prevKv };
-      }
-    }
   }
 
   // ---- reads --------------------------------------------------------------------------
 
-  async get(key: string, opts: ReadOptions = {}): Promise<KeyValue> {
-    await this.settled();
-    const at = this.readRevision(opts.revision);
-    const row = at === this.rev ? this.st.getLive.get(key) : this.liveAt(key, at);
-    if (!row) throw new NotFoundError(key);
-    return toKeyValue(row);
+  /** A request to the thread, its refusal turned into the store's error. */
+  private async ask<T>(req: Request): Promise<T> {
+    if (this.broken) throw this.broken;
+    if (this.closed) throw new UnavailableError('store is closed');
+    try {
+      return await this.thread.call<T>(req);
+    } catch (err) {
+      throw storageError(err as WireError);
+    }
   }
 
-  private liveAt(key: string, at: number): LiveRow | undefined {
-    const row = this.st.getAt.get(key, at);
-    return row && row.kind !== KIND_DELETE ? row : undefined;
+  async get(key: string, opts: ReadOptions = {}): Promise<KeyValue> {
+    const { rows } = await this.ask<LiveReply>({ t: 'get', key, rev: opts.revision ?? 0 });
+    if (rows.keys.length === 0) throw new NotFoundError(key);
+    return liveKeyValue(rows, 0);
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
-    await this.settled();
     let start = prefix;
-    let at: number;
+    let rev = opts.revision ?? 0;
     if (opts.continue) {
       const point = decodeContinue(opts.continue);
-      at = this.readRevision(point.revision);
+      rev = point.revision;
       start = point.startKey < prefix ? prefix : point.startKey;
-    } else {
-      at = this.readRevision(opts.revision);
     }
-    const end = prefixEnd(prefix);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
     const fetch = limit > 0 ? limit + 1 : -1;
-    const latest = at === this.rev;
-    const rows = latest ? this.st.listLive.all(start, end, fetch) : this.st.listAt.all(start, end, at, fetch);
-    const more = limit > 0 && rows.length > limit;
-    if (more) rows.length = limit;
-    const count = more
-      ? (latest ? this.st.countLive.get(start, end) : this.st.countAt.get(start, end, at))!.n
-      : rows.length;
-    const result: ListResult = { items: rows.map(toKeyValue), revision: at, count };
+    const reply = await this.ask<LiveReply>({ t: 'list', start, end: prefixEnd(prefix), rev, fetch });
+    const { rows } = reply;
+    const more = limit > 0 && rows.keys.length > limit;
+    const n = more ? limit : rows.keys.length;
+    const items: KeyValue[] = new Array(n);
+    for (let i = 0; i < n; i++) items[i] = liveKeyValue(rows, i);
+    const result: ListResult = { items, revision: reply.rev, count: reply.count ?? n };
     if (more)
-      result.continue = encodeContinue({ revision: at, startKey: keyAfter(rows[rows.length - 1]!.key) });
+      result.continue = encodeContinue({ revision: reply.rev, startKey: keyAfter(items[n - 1]!.key) });
     return result;
-  }
-
-  /** Validates a requested read revision; 0 or absent means the latest. */
-  private readRevision(requested: number | undefined): number {
-    if (this.broken) throw this.broken;
-    if (this.closed) throw new UnavailableError('store is closed');
-    if (!requested) return this.rev;
-    if (requested < this.compacted) throw new CompactedError(requested, this.compacted);
-    if (requested > this.rev)
-      throw new UnavailableError(`revision ${requested} is in the future (current ${this.rev})`);
-    return requested;
   }
 
   async currentRevision(): Promise<number> {
@@ -369,11 +345,22 @@ export class SqliteStore implements Store {
     );
   }
 
-  private readHistory(prefix: string, after: number, upTo: number, limit: number): WatchEvent[] {
-    if (this.closed) throw new UnavailableError('store is closed');
+  private async readHistory(
+    prefix: string,
+    after: number,
+    upTo: number,
+    limit: number,
+  ): Promise<WatchEvent[]> {
     if (after < this.compacted) throw new CompactedError(after, this.compacted);
-    const rows = this.st.history.all(after, upTo, prefix, prefixEnd(prefix), limit);
-    return rows.map(toWatchEvent);
+    const rows = await this.ask<Rows>({
+      t: 'history',
+      start: prefix,
+      end: prefixEnd(prefix),
+      after,
+      upTo,
+      limit,
+    });
+    return rows.keys.map((key, i) => historyEvent(rows, i, key));
   }
 
   /** The number of live watchers (for metrics). */
@@ -389,27 +376,27 @@ export class SqliteStore implements Store {
     const from = this.compacted;
     // Reads and watches below the target fail from now on, before any row goes.
     this.compacted = target;
-    this.st.setMeta.run('compact_rev', target);
+    await this.ask({ t: 'compactTo', rev: target });
+    // In chunks: queued writes and reads are taken between them.
     const step = 5000;
-    for (let lo = from; lo < target && !this.closed; lo += step) {
-      const hi = Math.min(lo + step, target);
-      this.db.transaction(() => {
-        this.st.compactSuperseded.run(lo, hi);
-        this.st.compactTombstones.run(lo, hi);
-      })();
-      // Let queued writes and reads run between chunks.
-      await new Promise<void>((r) => setImmediate(r));
-    }
+    for (let lo = from; lo < target && !this.closed; lo += step)
+      await this.ask({ t: 'compactChunk', lo, hi: Math.min(lo + step, target) });
   }
 
   /** Rows in the revision log (for tests and benchmarks of compaction). */
-  logSize(): number {
-    return this.st.countLog.get()!.n;
+  logSize(): Promise<number> {
+    return this.ask<number>({ t: 'logSize' });
   }
 
-  private sweepExpired(): void {
-    if (this.closed) return;
-    for (const { key, rev } of this.st.expired.all(this.now(), 500)) {
+  private async sweepExpired(): Promise<void> {
+    if (this.closing || this.broken) return;
+    let expired: { key: string; rev: number }[];
+    try {
+      expired = await this.ask({ t: 'expired', now: this.now(), limit: 500 });
+    } catch {
+      return; // Closed or broken meanwhile: nothing to sweep.
+    }
+    for (const { key, rev } of expired) {
       this.delete(key, rev).catch(() => {
         // Rewritten or deleted meanwhile: the new write decides the key's fate.
       });
@@ -429,8 +416,7 @@ export class SqliteStore implements Store {
     }
     this.closed = true;
     this.fanout.closeAll(this.broken ?? new UnavailableError('store is closed'));
-    if (this.walFd !== undefined) closeSync(this.walFd);
-    this.db.close();
+    await this.thread.close();
   }
 }
 
@@ -438,22 +424,31 @@ function kv(key: string, value: Buffer, createRevision: number, modRevision: num
   return { key, value, createRevision, modRevision };
 }
 
-function toKeyValue(row: LiveRow): KeyValue {
-  return kv(row.key, row.value, row.create_rev, row.rev);
+/** Row `i` of live rows (nums: rev, create_rev). */
+function liveKeyValue(rows: Rows, i: number): KeyValue {
+  return kv(rows.keys[i]!, valueAt(rows, i) ?? Buffer.alloc(0), rows.nums[2 * i + 1]!, rows.nums[2 * i]!);
 }
 
-function toWatchEvent(row: LogRow): WatchEvent {
-  const prevKv =
-    row.p_rev !== null
-      ? kv(row.key, row.p_value ?? Buffer.alloc(0), row.p_create_rev!, row.p_rev)
-      : undefined;
-  if (row.kind === KIND_DELETE) return { type: 'delete', key: row.key, revision: row.rev, prevKv };
+/** Row `i` of log rows (nums: rev, kind, create_rev, p_rev, p_create_rev; values: value, p_value). */
+function historyEvent(rows: Rows, i: number, key: string): WatchEvent {
+  const n = rows.nums;
+  const revision = n[5 * i]!;
+  const kind = n[5 * i + 1]!;
+  const prevValue = valueAt(rows, 2 * i + 1);
+  const prevKv = prevValue && kv(key, prevValue, n[5 * i + 4]!, n[5 * i + 3]!);
+  if (kind === KIND_DELETE) return { type: 'delete', key, revision, prevKv };
   const ev: WatchEvent = {
-    type: row.kind === KIND_CREATE ? 'create' : 'update',
-    key: row.key,
-    revision: row.rev,
-    kv: kv(row.key, row.value ?? Buffer.alloc(0), row.create_rev, row.rev),
+    type: kind === KIND_CREATE ? 'create' : 'update',
+    key,
+    revision,
+    kv: kv(key, valueAt(rows, 2 * i) ?? Buffer.alloc(0), n[5 * i + 2]!, revision),
   };
   if (prevKv) ev.prevKv = prevKv;
   return ev;
+}
+
+/** The store's error for the thread's refusal of a read. */
+function storageError(wire: WireError): Error {
+  if (wire.code === 'Compacted') return new CompactedError(wire.requested!, wire.compacted!);
+  return new UnavailableError(wire.message);
 }
