@@ -74,6 +74,9 @@ type Write =
   | { op: 'update'; key: string; value: Buffer; expected: number; expires: number | null }
   | { op: 'delete'; key: string; expected: number | undefined };
 
+/** Groups sent to the thread before the first is answered: the next is queued there while one commits. */
+const PIPELINE = 2;
+
 interface Pending {
   write: Write;
   resolve: (ev: WatchEvent) => void;
@@ -96,8 +99,8 @@ export class SqliteStore implements Store {
   private readonly fanout: WatchFanout;
   private queue: Pending[] = [];
   private flushScheduled = false;
-  /** A group is with the thread; no other group is sent meanwhile. */
-  private syncing = false;
+  /** Groups with the thread (at most PIPELINE). */
+  private inFlight = 0;
   /** Called when the group in flight is answered (close). */
   private syncWaiters: (() => void)[] = [];
   /** Set when a sync failed: the store then refuses everything (its state is unknown). */
@@ -183,7 +186,7 @@ export class SqliteStore implements Store {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.syncing) return;
+    if (this.flushScheduled || this.inFlight >= PIPELINE) return;
     this.flushScheduled = true;
     setImmediate(() => this.flush());
   }
@@ -191,7 +194,7 @@ export class SqliteStore implements Store {
   /** Sends one batch of the queued writes; the end of its sync sends the next. */
   private flush(): void {
     this.flushScheduled = false;
-    if (this.syncing || this.queue.length === 0 || this.broken) return;
+    if (this.inFlight >= PIPELINE || this.queue.length === 0 || this.broken) return;
     const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
     this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
     void this.commit(batch);
@@ -199,7 +202,7 @@ export class SqliteStore implements Store {
 
   /** Resolves once no group waits for its sync (at once when none does). */
   private settled(): Promise<void> | undefined {
-    if (!this.syncing) return undefined;
+    if (this.inFlight === 0) return undefined;
     return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
@@ -213,7 +216,7 @@ export class SqliteStore implements Store {
       expected: write.op === 'create' ? -1 : (write.expected ?? -1),
       expires: write.op === 'delete' ? null : write.expires,
     }));
-    this.syncing = true;
+    this.inFlight++;
     try {
       const reply = await this.thread.call<CommitReply>({ t: 'commit', writes, data }, [data]);
       this.rev = reply.rev;
@@ -224,10 +227,12 @@ export class SqliteStore implements Store {
       const failure = this.broken ?? new UnavailableError(wire.message);
       for (const p of batch) p.reject(failure);
     } finally {
-      this.syncing = false;
-      const waiters = this.syncWaiters;
-      this.syncWaiters = [];
-      for (const w of waiters) w();
+      this.inFlight--;
+      if (this.inFlight === 0) {
+        const waiters = this.syncWaiters;
+        this.syncWaiters = [];
+        for (const w of waiters) w();
+      }
       if (this.queue.length > 0) this.scheduleFlush();
     }
   }
@@ -410,7 +415,7 @@ export class SqliteStore implements Store {
     this.compactor?.stop();
     // Commit and sync what is queued; every round takes a batch, so this ends.
     const rounds = Math.ceil(this.queue.length / this.maxBatch) + 1;
-    for (let i = 0; i < rounds && (this.syncing || this.queue.length > 0); i++) {
+    for (let i = 0; i < rounds && (this.inFlight > 0 || this.queue.length > 0); i++) {
       this.flush();
       await this.settled();
     }
